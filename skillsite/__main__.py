@@ -1,0 +1,5 @@
+"""``python -m skillsite``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,250 @@
+"""One article file -> FrontMatter + body, or the list of everything wrong with it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from . import schema
+from .config import SiteConfig
+from .model import Diagnostic, FrontMatter
+from .schema import FieldProblem, did_you_mean
+from .urls import is_valid_slug, term_key
+from .yamlread import Mapping, Node, Scalar, YamlError, read_yaml
+
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+REQUIRED = ("title", "date", "author", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class SplitFile:
+    """An article file cut into its front matter and body."""
+
+    yaml_text: str
+    """The text between the two '---' lines."""
+    body: str
+    """Everything after the closing '---' line."""
+    body_line: int
+    """The file line on which the body starts."""
+
+
+class FileProblem(Exception):
+    """The file cannot be read as an article at all."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+# Characters XML and HTML forbid: C0/C1 controls (but tab and newline) and non-characters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def strip_forbidden(text: str, path: str) -> tuple[str, list[Diagnostic]]:
+    """``text`` without characters that pages and feeds cannot carry, and a warning per line."""
+    if not _FORBIDDEN.search(text):
+        return text, []
+    warnings = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = sorted(set(_FORBIDDEN.findall(line)))
+        if found:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+            warnings.append(Diagnostic(path, number, f"invisible control characters ({codes}) were removed",
+                                       "they usually come from copying and pasting; retype the line if it looks wrong",
+                                       "warning"))
+    return _FORBIDDEN.sub("", text), warnings
+
+
+def decode(raw: bytes, path: str) -> str:
+    """UTF-8 text (a BOM is dropped) with LF line endings."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FileProblem(Diagnostic(path, line, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} on this line)",
+                                     "open it in your editor and save it with the UTF-8 encoding")) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split(text: str, path: str) -> SplitFile:
+    """Cut the '---' front matter block from the body."""
+    if not text.startswith("---") or not _FENCE.match(text):
+        raise FileProblem(Diagnostic(path, 1, "the file has no front matter",
+                                     "start the file with a line '---', then fields such as title:, date:, author:, "
+                                     "category:, then another line '---', then the article"))
+    opening_end = text.index("\n") + 1 if "\n" in text else len(text)
+    closing = _FENCE.search(text, opening_end)
+    if closing is None:
+        raise FileProblem(Diagnostic(path, 1, "the front matter opened on line 1 is never closed",
+                                     "add a line '---' after the last field, before the article text"))
+    yaml_text = text[opening_end:closing.start()]
+    body_start = closing.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return SplitFile(yaml_text, text[body_start:], body_line)
+
+
+class FrontMatterReader:
+    """Validates one article's front matter against the schema and the site's config."""
+
+    def __init__(self, config: SiteConfig):
+        self._config = config
+        self._categories = {c.key for c in config.categories}
+        self._audiences = {a.key for a in config.audiences}
+        zone = config.zone
+        self._fields: dict[str, Callable[[Node], object]] = {
+            "title": lambda n: schema.one_line(n, "title"),
+            "date": lambda n: schema.moment(n, "date", zone),
+            "author": lambda n: self._term_name(n, "author"),
+            "category": self._category,
+            "tags": self._tags,
+            "audience": self._audience,
+            "summary": lambda n: schema.one_line(n, "summary"),
+            "slug": self._slug,
+            "aliases": self._aliases,
+            "draft": lambda n: schema.boolean(n, "draft"),
+            "updated": lambda n: schema.moment(n, "updated", zone),
+            "expires": lambda n: schema.moment(n, "expires", zone),
+            "id": self._id,
+            "source": lambda n: schema.http_url(n, "source"),
+            "image": lambda n: schema.http_url(n, "image", allow_site_path=True),
+            "lang": self._lang,
+        }
+
+    def read(self, split_file: SplitFile, path: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
+        """The front matter, or None and every problem found in it."""
+        problems: list[Diagnostic] = []
+        try:
+            root = read_yaml(split_file.yaml_text, path, first_line=2)
+        except YamlError as exc:
+            return None, exc.diagnostics
+        if not isinstance(root, Mapping):
+            return None, [Diagnostic(path, 2, "the front matter must be fields like 'title: ...', one per line",
+                                     "see the moderator's guide in README.md for the fields")]
+        values: dict[str, object] = {}
+        lines: dict[str, int] = {}
+        for key, node in root.items:
+            lines[key.text] = key.line
+            reader = self._fields.get(key.text)
+            if reader is None:
+                problems.append(self._unknown(key, path))
+                continue
+            try:
+                value = reader(node)
+            except FieldProblem as problem:
+                problems.append(Diagnostic(path, problem.line, problem.message, problem.hint))
+                continue
+            if value is not None:
+                values[key.text] = value
+        for name in REQUIRED:
+            if name not in values and not any(d.message.startswith(f"{name}:") for d in problems):
+                where = lines.get(name, 2)
+                what = "is empty" if name in lines else "is missing"
+                problems.append(Diagnostic(path, where, f"{name}: {what}", _REQUIRED_HINTS[name]))
+        if "slug" not in values and "slug" not in lines:
+            stem = PurePosixPath(path).stem
+            if is_valid_slug(stem):
+                values["slug"] = stem
+            else:
+                problems.append(Diagnostic(path, 1, f"the file name '{stem}' cannot be used in a URL",
+                                           "rename the file with lowercase letters, digits and hyphens "
+                                           "(e.g. my-article.md), or add a slug: field"))
+        problems.extend(self._order_problems(values, lines, path))
+        if problems:
+            return None, problems
+        return FrontMatter(**values), []
+
+    def _unknown(self, key: Scalar, path: str) -> Diagnostic:
+        problem = schema.unknown_key_problem(key, self._fields, "front matter")
+        return Diagnostic(path, problem.line, problem.message, problem.hint)
+
+    @staticmethod
+    def _order_problems(values: dict, lines: dict, path: str) -> list[Diagnostic]:
+        problems = []
+        date = values.get("date")
+        if date is not None:
+            for name, word in (("updated", "updated"), ("expires", "expires")):
+                later = values.get(name)
+                if later is not None and later < date:
+                    problems.append(Diagnostic(path, lines[name], f"{word}: {later.isoformat()} is before date "
+                                               f"{date.isoformat()}", f"{word} must be later than the date the article was published"))
+        slug = values.get("slug")
+        if slug and slug in values.get("aliases", ()):
+            problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{slug}' is the article's own slug",
+                                       "aliases lists only old slugs; remove this one"))
+        return problems
+
+    def _category(self, node: Node) -> str:
+        value = schema.one_line(node, "category")
+        if value is None:
+            return None
+        if value not in self._categories:
+            choices = ", ".join(c.key for c in self._config.categories)
+            raise FieldProblem(node.line, f"category: '{value}' is not a category of this site{did_you_mean(value, self._categories)}",
+                               f"use one of: {choices} (categories are declared in site.yaml)")
+        return value
+
+    def _audience(self, node: Node) -> tuple[str, ...]:
+        values = schema.text_list(node, "audience", "jobseekers, students")
+        for value in values:
+            if value not in self._audiences:
+                choices = ", ".join(a.key for a in self._config.audiences) or "(none declared)"
+                raise FieldProblem(node.line, f"audience: '{value}' is not an audience of this site{did_you_mean(value, self._audiences)}",
+                                   f"use any of: {choices} (audiences are declared in site.yaml)")
+        return values
+
+    def _tags(self, node: Node) -> tuple[str, ...]:
+        values = schema.text_list(node, "tags", "interview, resume")
+        for value in values:
+            if not term_key(value):
+                raise FieldProblem(node.line, f"tags: '{value}' has no letters or digits",
+                                   "give the tag a name made of words, e.g. c-sharp instead of C#")
+        return values
+
+    def _term_name(self, node: Node, name: str) -> str | None:
+        value = schema.one_line(node, name)
+        if value is not None and not term_key(value):
+            raise FieldProblem(node.line, f"{name}: '{value}' has no letters or digits",
+                               f"write the {name}'s name or username")
+        return value
+
+    def _slug(self, node: Node) -> str:
+        value = schema.one_line(node, "slug")
+        if value is None or not is_valid_slug(value):
+            raise FieldProblem(node.line, f"slug: '{value or ''}' is not a plain URL name",
+                               "use lowercase letters a-z, digits and single hyphens, e.g. slug: writing-a-cv")
+        return value
+
+    def _aliases(self, node: Node) -> tuple[str, ...]:
+        values = schema.text_list(node, "aliases", "old-slug")
+        for value in values:
+            if not is_valid_slug(value):
+                raise FieldProblem(node.line, f"aliases: '{value}' is not a plain URL name",
+                                   "list the article's old slugs: lowercase letters, digits and hyphens")
+        return values
+
+    def _id(self, node: Node) -> str | None:
+        value = schema.one_line(node, "id")
+        if value is not None and not _URI_RE.fullmatch(value):
+            raise FieldProblem(node.line, f"id: '{value}' is not a URI",
+                               "the id pins the article's feed id; use the id it had before, e.g. "
+                               "id: https://old.example.org/2014/04/post.html or id: tag:example.org,2014:post")
+        return value
+
+    def _lang(self, node: Node) -> str | None:
+        value = schema.one_line(node, "lang")
+        if value is not None and not _LANG_RE.fullmatch(value):
+            raise FieldProblem(node.line, f"lang: '{value}' is not a language tag",
+                               "use a BCP 47 tag such as en, ar, hi, bn or zh-Hans")
+        return value
+
+
+_REQUIRED_HINTS = {
+    "title": "add the headline, e.g. title: Preparing for your first interview",
+    "date": "add the publication date, e.g. date: 2024-03-05 10:30",
+    "author": "add the author's name or username, e.g. author: moderator",
+    "category": "add one of the site's categories, e.g. category: jobs",
+}

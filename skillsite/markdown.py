@@ -1,0 +1,232 @@
+"""Article bodies -> RenderedMarkdown: markdown-it-py, then the sanitiser.
+
+One MarkdownIt per process (``make_markdown``); ``render_markdown`` is a pure function
+of the document, the link targets and that parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote, urljoin, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
+from .sanitize import URL_SCHEMES, sanitize
+from .urls import encode_url, href, resolve_content_link, term_key
+
+MARKDOWN_VERSION = "1"
+"""Changes whenever the parser's options or plugins change: cached renders depend on it."""
+SUMMARY_LIMIT = 300
+WORDS_PER_MINUTE = 220
+
+_TEMPLATE_LEFTOVER = re.compile(r"[{}]|\$\{")
+# ASCII that may not appear in a URL; non-ASCII letters are fine (they are encoded quietly).
+_INVALID_IN_URL = re.compile(r'[\x00-\x20"<>\\^`|]|%(?![0-9A-Fa-f]{2})')
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_HTML_URL = re.compile(r"""\b(?:href|src|cite)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTargets:
+    """Where links between articles point: the published articles, by file and by source."""
+
+    base_path: str
+    """The base URL's path ('/' or '/forum/')."""
+    by_file: Mapping[str, str]
+    """Content path (``jobs/cv.md``) -> site path of the article."""
+    by_source: Mapping[str, str]
+    """A curated article's ``source`` URL -> its site path here."""
+
+
+def make_markdown() -> MarkdownIt:
+    """The one configured parser: CommonMark, tables, strikethrough, footnotes, heading ids."""
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": 100})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_anchor)
+    return md
+
+
+def _heading_anchor(text: str) -> str:
+    return term_key(text) or "section"
+
+
+def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTargets) -> RenderedMarkdown:
+    """The article's body as safe HTML, with its summary, headings and word count."""
+    tokens = md.parse(document.body, {})
+    toc = _shift_headings(tokens)
+    url_lines = _url_lines(tokens, document.body_line)
+    warnings: list[Diagnostic] = []
+    rewriter = _UrlRewriter(document, targets, url_lines, warnings)
+    html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
+    summary = document.meta.summary or _first_paragraph(tokens)
+    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings))
+
+
+def _inline_text(token: Token) -> str:
+    """The plain text of an inline token."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def _shift_headings(tokens: list[Token]) -> tuple[Heading, ...]:
+    """Put the body's headings under the page's <h1>, never skipping a level, and
+    return them for the table of contents."""
+    stack: list[tuple[int, int]] = []  # (level written, level on the page)
+    headings = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        written = int(token.tag[1])
+        while stack and stack[-1][0] >= written:
+            stack.pop()
+        level = min(stack[-1][1] + 1, 6) if stack else 2
+        stack.append((written, level))
+        token.tag = f"h{level}"
+        inline = tokens[index + 1]
+        tokens[index + 2].tag = token.tag  # heading_close
+        headings.append(Heading(level, str(token.attrGet("id")), " ".join(_inline_text(inline).split())))
+    return tuple(headings)
+
+
+def _url_lines(tokens: list[Token], body_line: int) -> dict[str, int]:
+    """URL -> the file line where it is written, for warnings."""
+    lines: dict[str, int] = {}
+    for token in tokens:
+        if token.map is None:
+            continue
+        line = body_line + token.map[0]
+        if token.type == "html_block":
+            for offset, url in _html_urls(token.content):
+                lines.setdefault(url, line + offset)
+        for child in token.children or ():
+            url = child.attrGet("href") or child.attrGet("src")
+            if url:
+                lines.setdefault(str(url), line)
+            elif child.type == "html_inline":
+                for _, raw in _html_urls(child.content):
+                    lines.setdefault(raw, line)
+    return lines
+
+
+def _html_urls(html: str):
+    for match in _HTML_URL.finditer(html):
+        yield html.count("\n", 0, match.start()), next(g for g in match.groups() if g is not None)
+
+
+def _first_paragraph(tokens: list[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open":
+            text = " ".join(_inline_text(tokens[index + 1]).split())
+            if text:
+                return _shorten(text)
+    return ""
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= SUMMARY_LIMIT:
+        return text
+    cut = text[:SUMMARY_LIMIT].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+def _count_words(tokens: list[Token]) -> int:
+    words = 0
+    for token in tokens:
+        if token.type == "inline":
+            text = _inline_text(token)
+            cjk = len(_CJK.findall(text))
+            words += len(text.split()) + cjk // 2
+        elif token.type in ("fence", "code_block"):
+            words += len(token.content.split())
+    return words
+
+
+def reading_minutes(words: int) -> int:
+    """Minutes an average reader needs for ``words`` words."""
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+class _UrlRewriter:
+    """Resolves every href/src of one article; repairs or drops what is broken."""
+
+    def __init__(self, document: SourceDocument, targets: LinkTargets, lines: dict[str, int],
+                 warnings: list[Diagnostic]):
+        self._document = document
+        self._targets = targets
+        self._lines = lines
+        self._warnings = warnings
+
+    def _warn(self, url: str, message: str, hint: str) -> None:
+        line = self._lines.get(url)
+        if line is None:
+            found = self._document.body.find(url)
+            line = self._document.body_line + (self._document.body.count("\n", 0, found) if found >= 0 else 0)
+        self._warnings.append(Diagnostic(self._document.path, line, message, hint, "warning"))
+
+    def __call__(self, element: str, attribute: str, value: str) -> str | None:
+        url = value.strip()
+        if not url:
+            return None
+        if _TEMPLATE_LEFTOVER.search(url):
+            self._warn(value, f"the address '{url}' is a template expression left over from another "
+                              f"site generator; the {'image' if element == 'img' else 'link'} was removed",
+                       "replace it with a real address")
+            return None
+        if url.startswith("#"):
+            return encode_url(url)
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:
+            self._warn(value, f"the address '{url}' is not valid; it was removed", "fix or remove the address")
+            return None
+        if scheme:
+            if scheme not in URL_SCHEMES:
+                self._warn(value, f"'{scheme}:' addresses are not allowed; '{url}' was removed",
+                           "link to http:// or https:// addresses only")
+                return None
+            return self._repaired(value, url)
+        if url.startswith("//"):
+            return self._repaired(value, "https:" + url)
+        path, hash_, fragment = url.partition("#")
+        if path.lower().endswith(".md") and not path.startswith("/"):
+            return self._article_link(value, path, hash_ + fragment)
+        source = self._document.meta.source
+        if source:
+            absolute = urljoin(source, url)
+            own = self._targets.by_source.get(absolute.partition("#")[0])
+            if own is not None:
+                return href(self._targets.base_path, own) + (hash_ + fragment)
+            return self._repaired(value, absolute)
+        if url.startswith("/"):
+            return self._repaired(value, self._targets.base_path + url[1:])
+        return self._repaired(value, url)
+
+    def _article_link(self, value: str, path: str, fragment: str) -> str | None:
+        target = resolve_content_link(self._document.content_path, unquote(path))
+        site_path = self._targets.by_file.get(target) if target else None
+        if site_path is None:
+            self._warn(value, f"the link to '{path}' does not lead to a published article; the link was removed",
+                       "check the file name and folder (paths are relative to this article's file)")
+            return None
+        return href(self._targets.base_path, site_path) + encode_url(fragment)
+
+    def _repaired(self, value: str, url: str) -> str:
+        encoded = encode_url(url)
+        if _INVALID_IN_URL.search(value.strip()):
+            self._warn(value, f"the address '{value.strip()}' contains characters not allowed in a URL; "
+                              f"it was encoded as '{encoded}'", "write spaces as %20 or fix the address")
+        return encoded

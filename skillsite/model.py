@@ -1,0 +1,236 @@
+"""The immutable values that flow through the pipeline.
+
+Objects refer to each other by key (an article's slug, a term's key), never by holding
+each other, so every stage is a pure function of plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in the input, reported as ``path:line: message``."""
+
+    path: str
+    """The file, relative to the site folder (e.g. ``content/jobs/cv.md``)."""
+    line: int
+    """1-based line in that file; 0 when the problem concerns the whole file."""
+    message: str
+    """What is wrong, naming the field."""
+    hint: str = ""
+    """How to fix it, in words a moderator can act on."""
+    severity: Literal["error", "warning"] = "error"
+    """Errors stop the build; warnings are reported and the build goes on."""
+
+    def format(self) -> str:
+        """The one-or-two-line form printed to moderators."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.severity}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+    def as_warning(self) -> Diagnostic:
+        """The same problem, downgraded to a warning."""
+        return Diagnostic(self.path, self.line, self.message, self.hint, "warning")
+
+
+class BuildFailed(Exception):
+    """The input has errors; nothing was written. ``exit_code`` says which kind."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], exit_code: int = 1):
+        super().__init__(f"{len(diagnostics)} problem(s)")
+        self.diagnostics = tuple(diagnostics)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """An article's validated front matter, with types applied."""
+
+    title: str
+    """The headline."""
+    date: datetime
+    """First publication, time-zone aware."""
+    author: str
+    """The author's name as written."""
+    category: str
+    """Key of one of site.yaml's categories."""
+    slug: str
+    """The article's URL name: ``/articles/<slug>/``."""
+    tags: tuple[str, ...] = ()
+    """Tags as written."""
+    audience: tuple[str, ...] = ()
+    """Keys of site.yaml's audiences."""
+    summary: str | None = None
+    """The moderator's summary; None to use the first paragraph."""
+    aliases: tuple[str, ...] = ()
+    """Old slugs, oldest first: they redirect here and keep the feed id."""
+    draft: bool = False
+    """Drafts publish only with ``--drafts``."""
+    updated: datetime | None = None
+    """Last significant update."""
+    expires: datetime | None = None
+    """The article is unpublished from this moment on."""
+    id: str | None = None
+    """A URI that pins the feed GUID."""
+    source: str | None = None
+    """URL of the original, for curated articles."""
+    image: str | None = None
+    """URL of a picture for sharing."""
+    lang: str | None = None
+    """BCP 47 language tag when it differs from the site's."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """One article file, read and validated but not yet rendered."""
+
+    path: str
+    """Site-relative path (``content/jobs/cv.md``), used in messages."""
+    content_path: str
+    """Path inside the content folder (``jobs/cv.md``), used to resolve links."""
+    meta: FrontMatter
+    """The validated front matter."""
+    body: str
+    """The Markdown after the front matter, with LF line endings."""
+    body_line: int
+    """The file line on which ``body`` starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of an article, for its table of contents."""
+
+    level: int
+    """Level on the page (2-6), after shifting under the page title."""
+    anchor: str
+    """The heading's id."""
+    text: str
+    """Plain text of the heading."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMarkdown:
+    """An article body turned into safe HTML."""
+
+    html: str
+    """Sanitised HTML; internal links root-relative, external absolute."""
+    summary: str
+    """Plain-text summary: the front matter's, else the first paragraph."""
+    toc: tuple[Heading, ...]
+    """The article's headings in order."""
+    words: int
+    """Word count, for reading time."""
+    warnings: tuple[Diagnostic, ...]
+    """Problems repaired while rendering (bad URLs and the like)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A titled link to a page of the site."""
+
+    title: str
+    """What the reader sees."""
+    url: str
+    """Site path (``articles/x/``), relative to the base URL."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A published article with everything pages and feeds need."""
+
+    meta: FrontMatter
+    """Its front matter."""
+    source_path: str
+    """Site-relative path of its file."""
+    path: str
+    """Site path of its page (``articles/<slug>/``)."""
+    guid: str
+    """The feed id; never changes once published."""
+    html: str
+    """Rendered, sanitised body."""
+    summary: str
+    """Plain-text summary."""
+    toc: tuple[Heading, ...]
+    """Headings, for a table of contents."""
+    reading_minutes: int
+    """Estimated reading time."""
+    author_key: str
+    """Key of the author's term."""
+    tag_keys: tuple[str, ...]
+    """Keys of its tag terms, in the order written."""
+    previous: str | None = None
+    """Slug of the next-older article."""
+    next: str | None = None
+    """Slug of the next-newer article."""
+
+    @property
+    def slug(self) -> str:
+        """The article's URL name."""
+        return self.meta.slug
+
+    @property
+    def last_modified(self) -> datetime:
+        """``updated`` when set, else ``date``."""
+        return self.meta.updated or self.meta.date
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One tag, author, audience or category, and its articles."""
+
+    key: str
+    """URL name of the term."""
+    name: str
+    """Display name."""
+    path: str
+    """Site path of its first listing page."""
+    articles: tuple[str, ...]
+    """Slugs of its articles, newest first."""
+    description: str = ""
+    """Longer text shown on its page (categories, audiences)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    """A way of grouping articles: categories, tags, authors, audiences."""
+
+    key: str
+    """``category``, ``tag``, ``author`` or ``audience``: the URL prefix."""
+    title: str
+    """Plural display name, e.g. "Tags"."""
+    terms: tuple[Term, ...]
+    """Its terms, sorted for display."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated listing."""
+
+    number: int
+    """1-based page number."""
+    count: int
+    """Number of pages."""
+    path: str
+    """Site path of this page."""
+    articles: tuple[str, ...]
+    """Slugs shown on this page."""
+    previous_path: str | None
+    """Site path of the page before, if any."""
+    next_path: str | None
+    """Site path of the page after, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site."""
+
+    path: str
+    """Path inside the output folder, with '/' separators."""
+    content: bytes
+    """The exact bytes to write."""
+    origin: str = ""
+    """What produced it, for collision messages."""

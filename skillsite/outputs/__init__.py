@@ -1,0 +1,1 @@
+"""Output stages: each turns the Site into OutputFile values, writing nothing."""

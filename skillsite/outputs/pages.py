@@ -1,0 +1,66 @@
+"""Site -> HTML pages: home, articles, listings, term indexes, archive, 404, redirects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import jinja2
+
+from ..model import OutputFile
+from ..site import Site, paginate
+from ..urls import output_name
+from ..views import Views
+
+
+class PageRenderer:
+    """Renders one template into one OutputFile."""
+
+    def __init__(self, env: jinja2.Environment, views: Views):
+        self._env = env
+        self.views = views
+
+    def page(self, template: str, path: str, title: str, description: str = "", *,
+             feeds=None, noindex=False, **context) -> OutputFile:
+        common = self.views.common(path, title, description, feeds=feeds, noindex=noindex)
+        html = self._env.get_template(template).render(**common, **context)
+        return OutputFile(output_name(path), html.encode("utf-8"), template)
+
+
+def render_pages(site: Site, renderer: PageRenderer) -> Iterator[OutputFile]:
+    """Every HTML page of the site."""
+    views = renderer.views
+    config = site.config
+    slugs = tuple(a.slug for a in site.articles)
+    for pager in paginate("", slugs, config.per_page):
+        title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
+        yield renderer.page("index.html", pager.path, title, articles=views.cards(pager.articles),
+                            pager=views.pager(pager))
+    for article in site.articles:
+        yield renderer.page("article.html", article.path, article.meta.title, article.summary,
+                            feeds=views.category_feeds(article.meta.category), article=views.article(article))
+    for taxonomy in site.taxonomies:
+        terms = [views.term(taxonomy, term) for term in taxonomy.terms]
+        yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title, taxonomy=taxonomy.title, terms=terms)
+        for term, term_view in zip(taxonomy.terms, terms):
+            feeds = views.category_feeds(term.key) if taxonomy.key == "category" else None
+            for pager in paginate(term.path, term.articles, config.per_page):
+                title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
+                yield renderer.page("listing.html", pager.path, title, term.description, feeds=feeds,
+                                    term=term_view, taxonomy=taxonomy.title,
+                                    articles=views.cards(pager.articles), pager=views.pager(pager))
+    yield renderer.page("archive.html", "archive/", "Archive", years=_archive_years(site, views))
+    yield renderer.page("404.html", "404.html", "Page not found", noindex=True)
+    for old_path, slug in site.redirects:
+        target = site.by_slug[slug]
+        yield renderer.page("redirect.html", old_path, target.meta.title, noindex=True,
+                            target={"url": views.url(target.path), "absolute": config.absolute_url(target.path)})
+
+
+def _archive_years(site: Site, views: Views) -> list[dict]:
+    """Articles grouped by year, newest year first."""
+    years: dict[int, list[str]] = defaultdict(list)
+    zone = site.config.zone
+    for article in site.articles:
+        years[article.meta.date.astimezone(zone).year].append(article.slug)
+    return [{"year": year, "articles": views.cards(years[year])} for year in sorted(years, reverse=True)]

@@ -1,0 +1,32 @@
+"""The pages -> sitemap.xml, and robots.txt pointing to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from xml.sax.saxutils import escape
+
+from ..model import OutputFile
+from ..site import Site
+
+NOT_LISTED = frozenset({"404.html", "redirect.html"})
+"""Templates whose pages are not pages of their own for search engines."""
+
+
+def render_sitemap(site: Site, pages: Iterable[OutputFile]) -> Iterator[OutputFile]:
+    """sitemap.xml listing every published HTML page (sorted), and robots.txt."""
+    config = site.config
+    modified = {a.path: a.last_modified.astimezone(config.zone).isoformat() for a in site.articles}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(_site_path(p.path) for p in pages if p.origin not in NOT_LISTED):
+        lastmod = f"<lastmod>{modified[path]}</lastmod>" if path in modified else ""
+        lines.append(f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>")
+    lines.append("</urlset>\n")
+    yield OutputFile("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.absolute_url('sitemap.xml')}\n"
+    yield OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
+
+
+def _site_path(file_name: str) -> str:
+    """The site path a page file is served at: pretty URLs drop 'index.html'."""
+    return file_name[: -len("index.html")] if file_name.endswith("index.html") else file_name

@@ -1,0 +1,100 @@
+"""The allow-list for HTML in articles (nh3, i.e. ammonia).
+
+Everything an article's body becomes goes through ``sanitize``: Markdown output and raw
+HTML alike, so one policy guards pages and feeds. URLs are handed to a caller-supplied
+function, which resolves and repairs them (see markdown.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import nh3
+
+POLICY_VERSION = "1"
+"""Changes whenever the policy below changes: cached renders depend on it."""
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
+    "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
+    "tr", "u", "ul", "var", "wbr",
+})
+# Removed together with everything inside them: active content and form controls.
+DROPPED_WITH_CONTENT = frozenset({
+    "script", "style", "title", "template", "iframe", "object", "embed", "noscript",
+    "textarea", "select", "button", "svg", "math", "frame", "frameset", "noembed", "xmp",
+})
+ALLOWED_ATTRIBUTES = {
+    "*": {"dir", "lang", "id", "title", "class"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "ol": {"start", "reversed"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "details": {"open"},
+    "col": {"span"},
+    "colgroup": {"span"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+ALLOWED_CLASSES = frozenset({
+    "footnotes-sep", "footnotes", "footnotes-list", "footnote-item", "footnote-ref",
+    "footnote-backref", "note", "tip", "warning",
+})
+_NUMBER_ATTRIBUTES = frozenset({"width", "height", "colspan", "rowspan", "start", "value", "span"})
+_ALIGN_RE = re.compile(r"text-align:\s*(left|right|center)\s*;?")
+_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+# nh3 serialises canonically: attributes double-quoted, '"' '<' '>' escaped inside values.
+_IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
+
+UrlRewriter = Callable[[str, str, str], "str | None"]
+"""(element, attribute, url) -> the URL to keep, or None to drop the attribute."""
+
+
+def _clean_attribute(rewrite_url: UrlRewriter):
+    def attribute_filter(element: str, attribute: str, value: str) -> str | None:
+        if attribute in URL_ATTRIBUTES:
+            return rewrite_url(element, attribute, value)
+        if attribute == "class":
+            kept = [c for c in value.split() if c in ALLOWED_CLASSES or (element == "code" and c.startswith("language-"))]
+            return " ".join(kept) or None
+        if attribute == "id":
+            return "-".join(value.split()) or None
+        if attribute == "dir":
+            return value.lower() if value.lower() in ("ltr", "rtl", "auto") else None
+        if attribute in ("lang", "hreflang"):
+            return value if _LANG_RE.fullmatch(value) else None
+        if attribute in _NUMBER_ATTRIBUTES:
+            return value if value.isdigit() else None
+        if attribute == "style":
+            match = _ALIGN_RE.fullmatch(value.strip())
+            return f"text-align:{match.group(1)}" if match else None
+        return value
+    return attribute_filter
+
+
+def sanitize(html: str, rewrite_url: UrlRewriter) -> str:
+    """``html`` with everything outside the allow-list removed and URLs rewritten."""
+    cleaned = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_clean_attribute(rewrite_url),
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+        set_tag_attribute_values={"img": {"loading": "lazy"}},
+    )
+    # An image whose address was unusable is dropped whole: <img> without src is invalid.
+    return _IMG_WITHOUT_SRC.sub("", cleaned)

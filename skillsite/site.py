@@ -1,0 +1,172 @@
+"""The site model: what is published, in what order, grouped how, paginated how.
+
+Pure functions over immutable values; nothing here reads or writes files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from types import MappingProxyType
+
+from .config import SiteConfig
+from .markdown import LinkTargets, reading_minutes
+from .model import Article, Pager, RenderedMarkdown, SourceDocument, Taxonomy, Term
+from .urls import article_path, listing_path, term_key, term_path
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Which documents are published now, and what is held back and why."""
+
+    published: tuple[SourceDocument, ...]
+    """Documents that appear on the site."""
+    drafts: tuple[SourceDocument, ...]
+    """Held back as drafts."""
+    scheduled: tuple[SourceDocument, ...]
+    """Held back until their date."""
+    expired: tuple[SourceDocument, ...]
+    """Held back since their expiry date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the outputs need, linked by key."""
+
+    config: SiteConfig
+    """The site's configuration."""
+    articles: tuple[Article, ...]
+    """Published articles, newest first."""
+    by_slug: Mapping[str, Article]
+    """Articles by slug."""
+    taxonomies: tuple[Taxonomy, ...]
+    """Categories, tags, authors and audiences."""
+    redirects: tuple[tuple[str, str], ...]
+    """(old site path, slug of the article it moved to) for every alias."""
+
+    def taxonomy(self, key: str) -> Taxonomy:
+        """The taxonomy whose URL prefix is ``key``."""
+        return next(t for t in self.taxonomies if t.key == key)
+
+
+def select_published(documents: Iterable[SourceDocument], now: datetime, *, drafts: bool = False,
+                     future: bool = False, expired: bool = False) -> Publication:
+    """Split documents by whether they are published at ``now``."""
+    groups: dict[str, list[SourceDocument]] = defaultdict(list)
+    for document in documents:
+        meta = document.meta
+        if meta.draft and not drafts:
+            groups["drafts"].append(document)
+        elif meta.date > now and not future:
+            groups["scheduled"].append(document)
+        elif meta.expires is not None and meta.expires <= now and not expired:
+            groups["expired"].append(document)
+        else:
+            groups["published"].append(document)
+    return Publication(*(tuple(groups[name]) for name in ("published", "drafts", "scheduled", "expired")))
+
+
+def link_targets(config: SiteConfig, published: Iterable[SourceDocument]) -> LinkTargets:
+    """Where links between published articles point."""
+    by_file, by_source = {}, {}
+    for document in published:
+        path = article_path(document.meta.slug)
+        by_file[document.content_path] = path
+        if document.meta.source:
+            by_source[document.meta.source] = path
+    return LinkTargets(config.base_path, MappingProxyType(by_file), MappingProxyType(by_source))
+
+
+def feed_guid(config: SiteConfig, document: SourceDocument) -> str:
+    """The article's feed id: its ``id``, else a tag: URI from the site's naming authority,
+    the day it was first published and its first slug. Never the URL or the title."""
+    meta = document.meta
+    if meta.id:
+        return meta.id
+    first_slug = meta.aliases[0] if meta.aliases else meta.slug
+    return f"tag:{config.feeds.id_authority}:{meta.date.date().isoformat()}:{first_slug}"
+
+
+def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
+               rendered: Mapping[str, RenderedMarkdown]) -> Site:
+    """The site model from the published documents and their rendered bodies (by path)."""
+    articles = sorted((_article(config, d, rendered[d.path]) for d in documents),
+                      key=lambda a: (-a.meta.date.timestamp(), a.slug))
+    articles = _link_neighbours(articles)
+    taxonomies = (
+        _categories(config, articles),
+        _terms("tag", "Tags", ((a, a.meta.tags) for a in articles)),
+        _terms("author", "Authors", ((a, (a.meta.author,)) for a in articles)),
+        _audiences(config, articles),
+    )
+    redirects = tuple(sorted((article_path(alias), a.slug) for a in articles for alias in a.meta.aliases))
+    return Site(config, tuple(articles), MappingProxyType({a.slug: a for a in articles}), taxonomies, redirects)
+
+
+def _article(config: SiteConfig, document: SourceDocument, body: RenderedMarkdown) -> Article:
+    meta = document.meta
+    return Article(
+        meta=meta, source_path=document.path, path=article_path(meta.slug),
+        guid=feed_guid(config, document), html=body.html, summary=body.summary, toc=body.toc,
+        reading_minutes=reading_minutes(body.words), author_key=term_key(meta.author),
+        tag_keys=tuple(dict.fromkeys(term_key(t) for t in meta.tags)),
+    )
+
+
+def _link_neighbours(newest_first: list[Article]) -> list[Article]:
+    """Previous (older) and next (newer) article, the forum's "Previous topic - Next topic"."""
+    linked = []
+    for index, article in enumerate(newest_first):
+        newer = newest_first[index - 1].slug if index > 0 else None
+        older = newest_first[index + 1].slug if index + 1 < len(newest_first) else None
+        linked.append(replace(article, previous=older, next=newer))
+    return linked
+
+
+def _categories(config: SiteConfig, articles: list[Article]) -> Taxonomy:
+    members = defaultdict(list)
+    for article in articles:
+        members[article.meta.category].append(article.slug)
+    return Taxonomy("category", "Categories", tuple(
+        Term(c.key, c.title, term_path("category", c.key), tuple(members[c.key]), c.description)
+        for c in config.categories))
+
+
+def _audiences(config: SiteConfig, articles: list[Article]) -> Taxonomy:
+    members = defaultdict(list)
+    for article in articles:
+        for key in article.meta.audience:
+            members[key].append(article.slug)
+    return Taxonomy("audience", "Audiences", tuple(
+        Term(a.key, a.title, term_path("audience", a.key), tuple(members[a.key]), a.description)
+        for a in config.audiences))
+
+
+def _terms(taxonomy: str, title: str, memberships) -> Taxonomy:
+    """Free-form terms (tags, authors): spellings that share a key are one term, shown
+    under its most used spelling (ties: the first in sort order)."""
+    members: dict[str, list[str]] = defaultdict(list)
+    spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for article, names in memberships:
+        for name in dict.fromkeys(names):
+            key = term_key(name)
+            if not members[key] or members[key][-1] != article.slug:
+                members[key].append(article.slug)
+            spellings[key][name] += 1
+    terms = []
+    for key in sorted(members):
+        name = min(spellings[key], key=lambda n: (-spellings[key][n], n))
+        terms.append(Term(key, name, term_path(taxonomy, key), tuple(members[key])))
+    return Taxonomy(taxonomy, title, tuple(terms))
+
+
+def paginate(first_path: str, slugs: tuple[str, ...], per_page: int) -> tuple[Pager, ...]:
+    """Split a listing into pages: ``first_path``, then ``first_path/page/2/``..."""
+    count = max(1, -(-len(slugs) // per_page))
+    paths = [listing_path(first_path, n) for n in range(1, count + 1)]
+    return tuple(
+        Pager(number=n, count=count, path=paths[n - 1], articles=slugs[(n - 1) * per_page: n * per_page],
+              previous_path=paths[n - 2] if n > 1 else None, next_path=paths[n] if n < count else None)
+        for n in range(1, count + 1))

@@ -1,0 +1,91 @@
+"""The one place for slugs, the URL scheme and output paths.
+
+A *site path* is a page's address relative to the base URL, without a leading slash:
+``articles/mind-the-gap/``, ``category/jobs/page/2/``, ``feed.xml``. The home page is ''.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+_SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NOT_WORD = re.compile(r"[^\w]+")
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# What may stay unencoded in an href: RFC 3986 reserved and unreserved characters.
+_URL_SAFE = "!#$&'()*+,-./:;=?@_~%"
+
+
+def is_valid_slug(text: str) -> bool:
+    """True for a plain URL name: lowercase a-z, digits, single hyphens."""
+    return bool(_SLUG_RE.fullmatch(text))
+
+
+def ascii_slug(text: str) -> str:
+    """A plain a-z0-9- slug made from a title ('' when nothing is left)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def term_key(name: str) -> str:
+    """The URL name of a tag or author: lowercase words joined by hyphens, any script."""
+    return _NOT_WORD.sub("-", unicodedata.normalize("NFKC", name).casefold()).strip("-_")
+
+
+def article_path(slug: str) -> str:
+    """Site path of an article's page."""
+    return f"articles/{slug}/"
+
+
+def listing_path(prefix: str, page: int) -> str:
+    """Site path of page ``page`` of a listing whose first page is ``prefix``."""
+    return prefix if page == 1 else f"{prefix}page/{page}/"
+
+
+def term_path(taxonomy: str, key: str) -> str:
+    """Site path of a term's first page, e.g. ``tag/interview/``."""
+    return f"{taxonomy}/{key}/"
+
+
+def output_name(site_path: str) -> str:
+    """The file that serves a site path: pretty URLs end in index.html."""
+    return site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
+
+
+def href(base_path: str, site_path: str) -> str:
+    """A root-relative link to a site path, under the base URL's path."""
+    return base_path + quote(site_path, safe="/")
+
+
+def encode_url(url: str) -> str:
+    """Percent-encode what may not appear in a URL (spaces, stray '%', '|', '{'...),
+    leaving valid URLs and their existing %XX escapes unchanged."""
+    return quote(_STRAY_PERCENT.sub("%25", url), safe=_URL_SAFE)
+
+
+def resolve_content_link(article_path_in_content: str, target: str) -> str | None:
+    """The content path a relative link from an article points to, or None when it
+    climbs out of the content folder."""
+    base = PurePosixPath(article_path_in_content).parent
+    parts: list[str] = []
+    for part in (base / target).parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+def contained(root: Path, relative: str) -> Path:
+    """``root/relative``, resolved; raises ValueError when it would leave ``root``."""
+    root = root.resolve()
+    target = (root / relative).resolve()
+    if target == root or not target.is_relative_to(root):
+        raise ValueError(f"{relative!r} would be written outside {root}")
+    return target
