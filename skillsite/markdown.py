@@ -18,7 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
-from .urls import encode_url, href, resolve_content_link, term_key
+from .urls import encode_url, heading_anchor, href, resolve_content_link
 
 MARKDOWN_VERSION = "1"
 """Changes whenever the parser's options or plugins change: cached renders depend on it."""
@@ -28,6 +28,8 @@ WORDS_PER_MINUTE = 220
 _TEMPLATE_LEFTOVER = re.compile(r"[{}]|\$\{")
 # ASCII that may not appear in a URL; non-ASCII letters are fine (they are encoded quietly).
 _INVALID_IN_URL = re.compile(r'[\x00-\x20"<>\\^`|]|%(?![0-9A-Fa-f]{2})')
+_HEADING_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _HTML_URL = re.compile(r"""\b(?:href|src|cite)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
@@ -49,12 +51,28 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": 100})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.core.ruler.after("inline", "explicit_heading_ids", _explicit_heading_ids)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_anchor)
     return md
 
 
+def _explicit_heading_ids(state) -> None:
+    """``## Title {#my-id}`` (kramdown, Pandoc, Docusaurus): the heading gets that id, so
+    links written for the article's original site keep landing on it."""
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[index + 1]
+        last = inline.children[-1] if inline.children else None
+        match = _HEADING_ID.search(last.content) if last is not None and last.type == "text" else None
+        if match:
+            token.attrSet("id", match.group(1))
+            last.content = last.content[: match.start()]
+            inline.content = _HEADING_ID.sub("", inline.content)
+
+
 def _heading_anchor(text: str) -> str:
-    return term_key(text) or "section"
+    return heading_anchor(text) or "section"
 
 
 def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTargets) -> RenderedMarkdown:
@@ -130,7 +148,8 @@ def _html_urls(html: str):
 def _first_paragraph(tokens: list[Token]) -> str:
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open":
-            text = " ".join(_inline_text(tokens[index + 1]).split())
+            # footnote marks are left out, so no space may be left before punctuation
+            text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(_inline_text(tokens[index + 1]).split()))
             if text:
                 return _shorten(text)
     return ""

@@ -12,7 +12,6 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_NOT_WORD = re.compile(r"[^\w]+")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # What may stay unencoded in an href: RFC 3986 reserved and unreserved characters.
 _URL_SAFE = "!#$&'()*+,-./:;=?@_~%"
@@ -29,9 +28,23 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
+def _word_characters(text: str, keep: str) -> str:
+    """``text`` with every character that is not a letter, digit, combining mark (the
+    vowel signs of Hindi, Arabic...) or one of ``keep`` replaced by a space."""
+    return "".join(c if unicodedata.category(c)[0] in "LNM" or c in keep else " " for c in text)
+
+
 def term_key(name: str) -> str:
     """The URL name of a tag or author: lowercase words joined by hyphens, any script."""
-    return _NOT_WORD.sub("-", unicodedata.normalize("NFKC", name).casefold()).strip("-_")
+    words = _word_characters(unicodedata.normalize("NFKC", name).casefold(), "_").split()
+    return "-".join(words).strip("_")
+
+
+def heading_anchor(text: str) -> str:
+    """A heading's id as GitHub, Jekyll and Docusaurus make it (lowercase, punctuation
+    dropped, each space a hyphen), so links written for the original site still land."""
+    kept = "".join(c for c in text.lower() if unicodedata.category(c)[0] in "LNM" or c in "-_ ")
+    return kept.replace(" ", "-")
 
 
 def article_path(slug: str) -> str:
