@@ -54,13 +54,13 @@ def render_feeds(site: Site) -> Iterator[OutputFile]:
 def _feed_pair(site: Site, folder: str, id_suffix: str, articles: Sequence[Article], title: str,
                description: str = "") -> Iterator[OutputFile]:
     for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
-        generator = _feed(site, folder + name, f"tag:{site.config.feeds.id_authority}:feed{id_suffix}",
+        generator = _feed(site, folder, folder + name, f"tag:{site.config.feeds.id_authority}:feed{id_suffix}",
                           articles, title, description)
         content = generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
         yield OutputFile(folder + name, content, f"{kind} feed")
 
 
-def _feed(site: Site, path: str, feed_id: str, articles: Sequence[Article], title: str,
+def _feed(site: Site, page_path: str, path: str, feed_id: str, articles: Sequence[Article], title: str,
           description: str) -> FeedGenerator:
     config = site.config
     updated = max((a.last_modified for a in articles), default=_EPOCH)
@@ -69,8 +69,8 @@ def _feed(site: Site, path: str, feed_id: str, articles: Sequence[Article], titl
     feed.id(feed_id)
     feed.title(title)
     feed.description(description or config.description or config.tagline or config.title)
-    feed.link(href=config.absolute_url(""), rel="alternate")
     feed.link(href=config.absolute_url(path), rel="self")
+    feed.link(href=config.absolute_url(page_path), rel="alternate")  # last: feedgen's RSS <link>
     feed.language(config.language)
     feed.generator("skillsite", __version__)
     feed.lastBuildDate(updated)
