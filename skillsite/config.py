@@ -124,7 +124,7 @@ def load_config(site_dir: Path, base_url: str | None = None, output: Path | None
     if reader.problems:
         raise BuildFailed(reader.problems, 2)
     if base_url is not None:
-        config = replace(config, base_url=_normalise_base_url(base_url))
+        config = replace(config, base_url=_normalise_base_url(base_url, "--base-url"))
     if output is not None:
         config = replace(config, output_dir=output.resolve())
     return config
@@ -135,10 +135,11 @@ def text_line(exc: UnicodeDecodeError) -> int:
     return exc.object[: exc.start].count(b"\n") + 1
 
 
-def _normalise_base_url(url: str) -> str:
+def _normalise_base_url(url: str, where: str = CONFIG_NAME) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise BuildFailed([Diagnostic(CONFIG_NAME, 0, f"base_url: '{url}' is not a web address",
+        name = "base_url" if where == CONFIG_NAME else where
+        raise BuildFailed([Diagnostic(where, 0, f"{name}: '{url}' is not a web address",
                                       "use the address the site is published at, e.g. https://forum.skill.jobs/")], 2)
     return url if url.endswith("/") else url + "/"
 
@@ -187,7 +188,7 @@ class _ConfigReader:
         given = {key.text: key.line for key, _ in root.items}
         for required in ("title", "base_url", "categories", "feeds"):
             if required not in given:
-                self.problems.append(Diagnostic(CONFIG_NAME, 1, f"{required}: missing", _REQUIRED_HINTS[required]))
+                self.problems.append(Diagnostic(CONFIG_NAME, 1, f"{required}: is missing", _REQUIRED_HINTS[required]))
             elif required in values and values[required] is None:
                 self.problems.append(Diagnostic(CONFIG_NAME, given[required], f"{required}: is empty",
                                                 _REQUIRED_HINTS[required]))
@@ -210,7 +211,9 @@ class _ConfigReader:
 
     def _language(self, node: Node) -> str:
         value = schema.one_line(node, "language")
-        if value is None or not _LANG_RE.fullmatch(value):
+        if value is None:
+            raise FieldProblem(node.line, "language: is empty", "use a BCP 47 tag such as en, bn, ar or en-GB")
+        if not _LANG_RE.fullmatch(value):
             raise FieldProblem(node.line, f"language: '{value}' is not a language tag",
                                "use a BCP 47 tag such as en, bn, ar or en-GB")
         return value
@@ -240,7 +243,8 @@ class _ConfigReader:
     def _groups(self, node: Node, name: str) -> tuple[Group, ...]:
         groups = []
         for item in schema.sequence(node, name):
-            fields = self._fields(item, f"a {name} entry", {"key", "title", "description"}, required=("key",))
+            article = "an" if name[0] in "aeiou" else "a"
+            fields = self._fields(item, f"{article} {name} entry", {"key", "title", "description"}, required=("key",))
             key = schema.one_line(fields["key"], "key")
             if key is None or not is_valid_slug(key):
                 raise FieldProblem(fields["key"].line, f"{name}: key '{key}' is not a URL name",
@@ -267,7 +271,9 @@ class _ConfigReader:
         return tuple(items)
 
     def _feeds(self, node: Node) -> FeedConfig:
-        fields = self._fields(node, "feeds", {"id_authority", "length"}, required=("id_authority",))
+        fields = self._fields(node, "feeds", {"id_authority", "length"}, required=())
+        if "id_authority" not in fields:
+            raise FieldProblem(node.line, "feeds: 'id_authority' is missing", _REQUIRED_HINTS["feeds"])
         authority = schema.one_line(fields["id_authority"], "id_authority") or ""
         if not _AUTHORITY_RE.fullmatch(authority):
             raise FieldProblem(fields["id_authority"].line,

@@ -87,6 +87,17 @@ def split(text: str, path: str) -> SplitFile:
     return SplitFile(yaml_text, text[body_start:], body_line)
 
 
+def _without_line_separators(yaml_text: str, path: str) -> tuple[str, list[Diagnostic]]:
+    """YAML breaks lines at U+2028/U+2029, editors do not: pasted separators would shift
+    every line number after them. They become spaces, with a warning."""
+    if "\u2028" not in yaml_text and "\u2029" not in yaml_text:
+        return yaml_text, []
+    warnings = [Diagnostic(path, number, "an invisible line separator (U+2028 or U+2029) was replaced by a space",
+                           "it usually comes from copying and pasting; retype the line if it looks wrong", "warning")
+                for number, line in enumerate(yaml_text.split("\n"), start=2) if "\u2028" in line or "\u2029" in line]
+    return yaml_text.replace("\u2028", " ").replace("\u2029", " "), warnings
+
+
 class FrontMatterReader:
     """Validates one article's front matter against the schema and the site's config."""
 
@@ -114,16 +125,17 @@ class FrontMatterReader:
             "lang": self._lang,
         }
 
-    def read(self, split_file: SplitFile, path: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
-        """The front matter, or None and every problem found in it."""
-        problems: list[Diagnostic] = []
+    def read(self, split_file: SplitFile, path: str) -> tuple[FrontMatter | None, dict[str, int], list[Diagnostic]]:
+        """The front matter (None when it has errors), the line of each field, and every
+        problem found in it (warnings too)."""
+        yaml_text, problems = _without_line_separators(split_file.yaml_text, path)
         try:
-            root = read_yaml(split_file.yaml_text, path, first_line=2)
+            root = read_yaml(yaml_text, path, first_line=2)
         except YamlError as exc:
-            return None, exc.diagnostics
+            return None, {}, problems + exc.diagnostics
         if not isinstance(root, Mapping):
-            return None, [Diagnostic(path, 2, "the front matter must be fields like 'title: ...', one per line",
-                                     "see the moderator's guide in README.md for the fields")]
+            return None, {}, problems + [Diagnostic(path, 2, "the front matter must be fields like 'title: ...', one per line",
+                                                    "see the moderator's guide in README.md for the fields")]
         values: dict[str, object] = {}
         lines: dict[str, int] = {}
         for key, node in root.items:
@@ -153,9 +165,9 @@ class FrontMatterReader:
                                            "rename the file with lowercase letters, digits and hyphens "
                                            "(e.g. my-article.md), or add a slug: field"))
         problems.extend(self._order_problems(values, lines, path))
-        if problems:
-            return None, problems
-        return FrontMatter(**values), []
+        if any(p.severity == "error" for p in problems):
+            return None, lines, problems
+        return FrontMatter(**values), lines, problems
 
     def _unknown(self, key: Scalar, path: str) -> Diagnostic:
         problem = schema.unknown_key_problem(key, self._fields, "front matter")

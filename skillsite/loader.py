@@ -71,24 +71,26 @@ def _load_one(file: Path, path: str, config: SiteConfig, reader: FrontMatterRead
         split_file = split(text, path)
     except FileProblem as problem:
         return None, [problem.diagnostic]
-    meta, problems = reader.read(split_file, path)
+    meta, lines, problems = reader.read(split_file, path)
     if meta is None:
-        return None, problems + warnings
+        return None, warnings + problems
     content_path = file.relative_to(config.content_dir).as_posix()
-    return SourceDocument(path, content_path, meta, split_file.body, split_file.body_line), warnings
+    return SourceDocument(path, content_path, meta, split_file.body, split_file.body_line, lines), warnings + problems
 
 
 def _slug_collisions(documents: list[SourceDocument]) -> list[Diagnostic]:
-    """Two articles (or an article and an old alias) claiming one URL."""
+    """Two articles (or an article and another's old alias) claiming one URL. Slugs are
+    claimed first, so an alias is the one blamed, whatever the order of the files."""
     owners: dict[str, str] = {}
     problems = []
-    for document in documents:
-        for name, kind in ((document.meta.slug, "slug"), *((a, "alias") for a in document.meta.aliases)):
-            other = owners.get(name)
-            if other is not None and other != document.path:
-                problems.append(Diagnostic(document.path, 1, f"{kind} '{name}' is already used by {other}",
-                                           f"two articles cannot share a URL; give one of them another slug: "
-                                           f"(both /articles/{name}/)"))
-            else:
-                owners[name] = document.path
+    claims = [(d, d.meta.slug, "slug") for d in documents] + [(d, a, "alias") for d in documents for a in d.meta.aliases]
+    for document, name, kind in claims:
+        other = owners.setdefault(name, document.path)
+        if other != document.path:
+            field = "slug" if kind == "slug" else "aliases"
+            line = document.field_lines.get(field, 1)
+            hint = ("two articles cannot share a URL; give one of them a different slug: field" if kind == "slug"
+                    else "an alias keeps an old URL working; remove it if that URL now belongs to the other article")
+            problems.append(Diagnostic(document.path, line, f"{kind} '{name}' is already used by {other}",
+                                       f"{hint} (both want /articles/{name}/)"))
     return problems

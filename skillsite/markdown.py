@@ -7,6 +7,7 @@ of the document, the link targets and that parser.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
@@ -49,6 +50,10 @@ class LinkTargets:
 def make_markdown() -> MarkdownIt:
     """The one configured parser: CommonMark, tables, strikethrough, footnotes, heading ids."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": 100})
+    # Link addresses reach the sanitiser as written, so that one place (_UrlRewriter)
+    # checks, resolves and encodes every address, Markdown and raw HTML alike, and can
+    # warn about the address the moderator wrote rather than an encoded copy.
+    md.normalizeLink = lambda url: url
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.core.ruler.after("inline", "explicit_heading_ids", _explicit_heading_ids)
@@ -120,23 +125,25 @@ def _shift_headings(tokens: list[Token]) -> tuple[Heading, ...]:
     return tuple(headings)
 
 
-def _url_lines(tokens: list[Token], body_line: int) -> dict[str, int]:
-    """URL -> the file line where it is written, for warnings."""
-    lines: dict[str, int] = {}
+def _url_lines(tokens: list[Token], body_line: int) -> dict[str, list[int]]:
+    """URL -> the file lines where it is written, in document order, for warnings."""
+    lines: dict[str, list[int]] = defaultdict(list)
     for token in tokens:
         if token.map is None:
             continue
         line = body_line + token.map[0]
         if token.type == "html_block":
             for offset, url in _html_urls(token.content):
-                lines.setdefault(url, line + offset)
+                lines[url].append(line + offset)
         for child in token.children or ():
             url = child.attrGet("href") or child.attrGet("src")
             if url:
-                lines.setdefault(str(url), line)
+                lines[str(url)].append(line)
             elif child.type == "html_inline":
                 for _, raw in _html_urls(child.content):
-                    lines.setdefault(raw, line)
+                    lines[raw].append(line)
+            elif child.type in ("softbreak", "hardbreak"):
+                line += 1
     return lines
 
 
@@ -188,15 +195,21 @@ class _UrlRewriter:
         self._targets = targets
         self._lines = lines
         self._warnings = warnings
+        self._line = document.body_line
+
+    def _line_of(self, url: str) -> int:
+        """The line of this occurrence of ``url`` (the sanitiser meets them in order)."""
+        lines = self._lines.get(url)
+        if lines:
+            return lines.pop(0)
+        found = self._document.body.find(url)
+        return self._document.body_line + (self._document.body.count("\n", 0, found) if found >= 0 else 0)
 
     def _warn(self, url: str, message: str, hint: str) -> None:
-        line = self._lines.get(url)
-        if line is None:
-            found = self._document.body.find(url)
-            line = self._document.body_line + (self._document.body.count("\n", 0, found) if found >= 0 else 0)
-        self._warnings.append(Diagnostic(self._document.path, line, message, hint, "warning"))
+        self._warnings.append(Diagnostic(self._document.path, self._line, message, hint, "warning"))
 
     def __call__(self, element: str, attribute: str, value: str) -> str | None:
+        self._line = self._line_of(value)
         url = value.strip()
         if not url:
             return None
@@ -221,8 +234,10 @@ class _UrlRewriter:
         if url.startswith("//"):
             return self._repaired(value, "https:" + url)
         path, hash_, fragment = url.partition("#")
-        if path.lower().endswith(".md") and not path.startswith("/"):
-            return self._article_link(value, path, hash_ + fragment)
+        if path.endswith(".md"):
+            link = self._article_link(value, path, hash_ + fragment)
+            if link is not None or not path.startswith("/"):
+                return link
         source = self._document.meta.source
         if source:
             absolute = urljoin(source, url)
@@ -235,6 +250,11 @@ class _UrlRewriter:
         return self._repaired(value, url)
 
     def _article_link(self, value: str, path: str, fragment: str) -> str | None:
+        """A link to an article's file: relative to this one's, or (with a leading '/')
+        to the content folder."""
+        if path.startswith("/"):
+            site_path = self._targets.by_file.get(unquote(path[1:]))
+            return href(self._targets.base_path, site_path) + encode_url(fragment) if site_path else None
         target = resolve_content_link(self._document.content_path, unquote(path))
         site_path = self._targets.by_file.get(target) if target else None
         if site_path is None:

@@ -6,6 +6,7 @@ each other, so every stage is a pure function of plain values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -98,6 +99,8 @@ class SourceDocument:
     """The Markdown after the front matter, with LF line endings."""
     body_line: int
     """The file line on which ``body`` starts."""
+    field_lines: Mapping[str, int]
+    """Front-matter field name -> the line it is written on, for later messages."""
 
 
 @dataclass(frozen=True, slots=True)

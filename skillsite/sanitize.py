@@ -56,6 +56,7 @@ _ALIGN_RE = re.compile(r"text-align:\s*(left|right|center)\s*;?")
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 # nh3 serialises canonically: attributes double-quoted, '"' '<' '>' escaped inside values.
 _IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
+_H1 = re.compile(r"<(/?)h1(?=[\s>])")
 
 UrlRewriter = Callable[[str, str, str], "str | None"]
 """(element, attribute, url) -> the URL to keep, or None to drop the attribute."""
@@ -97,4 +98,6 @@ def sanitize(html: str, rewrite_url: UrlRewriter) -> str:
         set_tag_attribute_values={"img": {"loading": "lazy"}},
     )
     # An image whose address was unusable is dropped whole: <img> without src is invalid.
-    return _IMG_WITHOUT_SRC.sub("", cleaned)
+    cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
+    # Markdown headings were already placed under the page's <h1>; a pasted <h1> joins them.
+    return _H1.sub(r"<\1h2", cleaned)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -74,8 +74,20 @@ def href(base_path: str, site_path: str) -> str:
 
 def encode_url(url: str) -> str:
     """Percent-encode what may not appear in a URL (spaces, stray '%', '|', '{'...),
-    leaving valid URLs and their existing %XX escapes unchanged."""
-    return quote(_STRAY_PERCENT.sub("%25", url), safe=_URL_SAFE)
+    leaving valid URLs and their existing %XX escapes unchanged; a host in another script
+    is written in punycode (IDNA)."""
+    encoded = quote(_STRAY_PERCENT.sub("%25", url), safe=_URL_SAFE)
+    if url.isascii():
+        return encoded
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        if host and not host.isascii():
+            netloc = parts.netloc.replace(host, host.encode("idna").decode("ascii"))
+            return quote(_STRAY_PERCENT.sub("%25", urlunsplit(parts._replace(netloc=netloc))), safe=_URL_SAFE)
+    except (ValueError, UnicodeError):
+        pass
+    return encoded
 
 
 def resolve_content_link(article_path_in_content: str, target: str) -> str | None:

@@ -135,7 +135,9 @@ class _Composer:
         return event.start_mark.line + self._offset
 
     def _error(self, event, message: str, hint: str) -> None:
-        self._errors.append(Diagnostic(self._path, self._line(event), message, hint))
+        problem = Diagnostic(self._path, self._line(event), message, hint)
+        if problem not in self._errors:  # an alias bomb repeats one mistake many times a line
+            self._errors.append(problem)
 
     def _node(self) -> Node:
         event = self._events[self._pos]

@@ -78,39 +78,54 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-class _ActiveContentFinder(HTMLParser):
-    """An HTML parser oracle: records anything in a page that could run code."""
 
-    ACTIVE_ELEMENTS = {"script", "iframe", "frame", "object", "embed", "form", "base", "applet",
-                       "svg", "math", "style", "template", "input", "button", "textarea", "select"}
-    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "cite", "poster", "data", "background",
-                      "xlink:href", "srcset", "ping"}
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, entity references decoded as a browser would."""
 
-    def __init__(self, allowed_elements: set[str]):
+    def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.allowed_elements = allowed_elements
-        self.found: list[str] = []
+        self.found: list[tuple[str, dict[str, str | None]]] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.ACTIVE_ELEMENTS - self.allowed_elements:
-            self.found.append(f"<{tag}>")
-        if tag == "meta" and any(name == "http-equiv" and (value or "").lower() != "refresh" for name, value in attrs):
-            self.found.append("<meta http-equiv>")
-        for name, value in attrs:
+        self.found.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """(tag, attributes) of every element of ``html``, in order."""
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+ACTIVE_ELEMENTS = {"script", "iframe", "form", "style", "base", "object", "embed", "svg", "math", "frame",
+                   "frameset", "noscript", "template", "input", "button", "textarea", "select", "applet"}
+URL_ATTRIBUTES = {"href", "src", "cite", "action", "formaction", "xlink:href", "srcset", "poster", "data",
+                  "background", "ping"}
+DANGEROUS_SCHEMES = {"javascript", "vbscript", "data", "livescript"}
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def active_content(html: str, fragment: bool = False) -> list[str]:
+    """The HTML-parser oracle: what in ``html`` could run script or redirect a reader
+    (active elements, on* handlers, script/data URLs, CSS urls). For an article
+    ``fragment``, any <meta> or <link> counts too; a whole page has its own."""
+    found = []
+    active = ACTIVE_ELEMENTS | ({"meta", "link"} if fragment else set())
+    for tag, attributes in elements(html):
+        if tag in active:
+            found.append(f"<{tag}>")
+        if tag == "meta" and not fragment and "http-equiv" in attributes and attributes["http-equiv"] != "refresh":
+            found.append("<meta http-equiv>")
+        for name, value in attributes.items():
             if name.startswith("on"):
-                self.found.append(f"<{tag} {name}>")
-            if name == "style" and value and re.search(r"url\s*\(|expression\s*\(", value, re.I):
-                self.found.append(f"<{tag} style={value!r}>")
-            if name in self.URL_ATTRIBUTES and value is not None:
-                # browsers ignore whitespace and control characters inside a scheme
-                scheme = re.sub(r"[\x00-\x20]", "", value).split(":", 1)
-                if len(scheme) == 2 and scheme[0].lower() in ("javascript", "vbscript", "data", "livescript"):
-                    self.found.append(f"<{tag} {name}={value!r}>")
-
-
-def active_content(html: str, allowed_elements: set[str] = frozenset()) -> list[str]:
-    """What in ``html`` could execute in a reader's browser (empty when nothing)."""
-    finder = _ActiveContentFinder(set(allowed_elements))
-    finder.feed(html)
-    finder.close()
-    return finder.found
+                found.append(f"{tag}[{name}]")
+            if name in URL_ATTRIBUTES and value is not None:
+                scheme = re.match(r"([a-z][a-z0-9+.-]*):", _IGNORED_BY_BROWSERS.sub("", value).lower())
+                if scheme and scheme.group(1) in DANGEROUS_SCHEMES:
+                    found.append(f"{tag}[{name}={value!r}]")
+            if name == "style" and value and re.search(r"url\(|expression|javascript", value, re.I):
+                found.append(f"{tag}[style={value!r}]")
+    return found

@@ -79,7 +79,7 @@ def test_configuration_errors_exit_2(site):
     root = site({"site.yaml": "title: x\n", "content/jobs/a.md": article()})
     result = run_cli("build", str(root))
     assert result.exit_code == 2
-    assert "site.yaml:1: error: base_url: missing" in result.output
+    assert "site.yaml:1: error: base_url: is missing" in result.output
     assert not (root / "output").exists()
 
 
