@@ -6,7 +6,6 @@ writes six front matter lines, so body line N is file line N + 6).
 
 from __future__ import annotations
 
-import re
 
 import pytest
 

@@ -42,7 +42,7 @@ def render_pages(site: Site, renderer: PageRenderer) -> Iterator[OutputFile]:
     for taxonomy in site.taxonomies:
         terms = [views.term(taxonomy, term) for term in taxonomy.terms]
         yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title, taxonomy=taxonomy.title, terms=terms)
-        for term, term_view in zip(taxonomy.terms, terms):
+        for term, term_view in zip(taxonomy.terms, terms, strict=True):
             feeds = views.category_feeds(term.key) if taxonomy.key == "category" else None
             for pager in paginate(term.path, term.articles, config.per_page):
                 title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
