@@ -7,6 +7,7 @@ of the document, the link targets and that parser.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,18 @@ WORDS_PER_MINUTE = 220
 _TEMPLATE_LEFTOVER = re.compile(r"[{}]|\$\{")
 # ASCII that may not appear in a URL; non-ASCII letters are fine (they are encoded quietly).
 _INVALID_IN_URL = re.compile(r'[\x00-\x20"<>\\^`|]|%(?![0-9A-Fa-f]{2})')
+_MARKDOWN_ATTRIBUTE = re.compile(r"""\s+markdown\s*=\s*(?:"1"|'1'|1)(?=[\s/>])""")
+_HTML_TAG_SPLIT = re.compile(r"(<[^<>]+>)")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# Elements that structure a block (and <img>, which CommonMark would take for the start of
+# an HTML block, swallowing the text after it); inline ones (<em>, <span>...) are text.
+_BLOCK_ELEMENTS = frozenset({"address", "article", "aside", "blockquote", "details", "div", "dl", "dd", "dt",
+                             "figcaption", "figure", "footer", "header", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+                             "li", "main", "nav", "ol", "p", "section", "summary", "table", "tbody", "td", "tfoot",
+                             "th", "thead", "tr", "ul", "caption", "img"})
+# Block elements whose content is a line of text, not paragraphs.
+_SPAN_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "figcaption",
+                          "summary", "caption"})
 _HEADING_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -57,8 +70,55 @@ def make_markdown() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.core.ruler.after("inline", "explicit_heading_ids", _explicit_heading_ids)
+    md.core.ruler.after("block", "markdown_in_html", _markdown_in_html)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_anchor)
     return md
+
+
+def _markdown_in_html(state) -> None:
+    """Kramdown's ``<aside markdown="1">``: Markdown inside an HTML block is rendered
+    (Jekyll sites are full of it). CommonMark alone would show its [links](...) as text."""
+    for token in state.tokens:
+        if token.type == "html_block" and _MARKDOWN_ATTRIBUTE.search(token.content):
+            token.content = _render_marked_html(state.md, token.content)
+
+
+def _render_marked_html(md: MarkdownIt, html: str) -> str:
+    """``html`` with the content of elements marked markdown="1" rendered as Markdown: as
+    inline text in paragraph-like elements, as blocks elsewhere. Inline HTML (<em>,
+    <span>...) stays part of the Markdown text around it."""
+    parts: list[str] = []
+    run: list[str] = []  # Markdown text (and inline tags) waiting to be rendered
+    modes: list[tuple[str, str | None]] = []  # open block elements: (tag, "block" | "span" | None)
+
+    def flush() -> None:
+        text = "".join(run)
+        run.clear()
+        mode = modes[-1][1] if modes else None
+        if mode is None or not text.strip():
+            parts.append(text)
+        elif mode == "span":
+            parts.append(md.renderInline(text.strip()))
+        else:
+            parts.append("\n" + md.render(textwrap.dedent(text).strip()))
+
+    for piece in _HTML_TAG_SPLIT.split(html):
+        tag = _HTML_TAG.match(piece)
+        if not tag or tag.group(2).lower() not in _BLOCK_ELEMENTS:
+            run.append(_MARKDOWN_ATTRIBUTE.sub("", piece))
+            continue
+        flush()
+        name = tag.group(2).lower()
+        if tag.group(1):  # a closing tag
+            if modes and modes[-1][0] == name:
+                modes.pop()
+        elif not piece.endswith("/>") and name not in ("img", "hr"):
+            inherited = modes[-1][1] if modes else None
+            marked = _MARKDOWN_ATTRIBUTE.search(piece)
+            modes.append((name, ("span" if name in _SPAN_BLOCKS else "block") if marked else inherited))
+        parts.append(_MARKDOWN_ATTRIBUTE.sub("", piece))
+    flush()
+    return "".join(parts)
 
 
 def _explicit_heading_ids(state) -> None:

@@ -301,6 +301,27 @@ def test_keeps_the_html_curated_articles_need(site):
     )
 
 
+def test_renders_markdown_inside_html_marked_markdown_1_as_kramdown_does(site):
+    body = ('<aside markdown="1" class="note">\n'
+            '  <img src="https://example.org/a.png" alt="avatar">\n'
+            "  You'll learn <em>a lot</em> from *one* project.\n"
+            '  <p markdown="1">— @gaearon [on joining projects](https://example.org/joining)</p>\n'
+            "</aside>\n")
+    assert render(site, body).html == (
+        '<aside class="note">\n'
+        '  <img src="https://example.org/a.png" alt="avatar" loading="lazy">\n'
+        "<p>You'll learn <em>a lot</em> from <em>one</em> project.</p>\n"
+        '<p>— @gaearon <a href="https://example.org/joining">on joining projects</a></p>\n'
+        "</aside>\n"
+    )
+
+
+def test_explicit_heading_ids_are_kept_so_old_links_still_land(site):
+    rendered = render(site, "## Pick a language {#pick-language}\n\nSee [above](#pick-language).\n")
+    assert rendered.html.startswith('<h2 id="pick-language">Pick a language</h2>')
+    assert rendered.toc == (Heading(2, "pick-language", "Pick a language"),)
+
+
 def test_keeps_only_the_themes_classes_and_well_formed_attributes(site):
     body = '<div class="note evil-overlay" dir="sideways" lang="not a tag">x</div>\n\n<img src="https://example.org/a.png" alt="a" width="100%">\n'
     assert render(site, body).html == (
