@@ -138,4 +138,4 @@ def test_every_real_world_article_publishes_and_keeps_every_promise(corpus_site)
 def test_right_to_left_articles_carry_their_language_and_direction(corpus_site):
     build(corpus_site, BuildOptions(now=NOW))
     page = (corpus_site / "output/articles/legal-ar/index.html").read_text(encoding="utf-8")
-    assert '<article class="article" lang="ar" dir="rtl">' in page
+    assert '<h1 lang="ar" dir="rtl">' in page and '<div class="article-body" lang="ar" dir="rtl">' in page
