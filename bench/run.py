@@ -8,7 +8,8 @@ each in a fresh process (so peak memory is the build's own):
 - a cold build (no previous output);
 - a rebuild with nothing changed;
 - a rebuild after editing one article's body, and after editing one article's title
-  (which changes listings and feeds too).
+  (which changes listings and feeds too);
+- ``skillsite serve``: from saving an article to the browser's reload signal.
 
 Seconds are wall time of the whole process (interpreter start and imports included) for
 the floor and for skillsite alike.
@@ -24,10 +25,13 @@ import json
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,6 +78,36 @@ def edit_first_article(site: Path, what: str) -> None:
     article.write_text(text, encoding="utf-8")
 
 
+def serve_latency(site: Path, edits: int = 3) -> dict:
+    """Median seconds from saving an article to serve's reload signal, over ``edits`` saves."""
+    server = subprocess.Popen([sys.executable, "-m", "skillsite", "serve", str(site), "--port", "0"],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        while url is None:
+            line = server.stderr.readline()
+            if not line:
+                sys.exit("serve stopped before it was ready")
+            match = re.search(r"on (http://127\.0\.0\.1:\d+/)", line)
+            url = match.group(1) if match else None
+        threading.Thread(target=server.stderr.read, daemon=True).start()  # keep its log flowing
+        events = urllib.request.urlopen(url + "_skillsite/events", timeout=120)
+        events.readline(), events.readline()  # the current build
+        times = []
+        for _ in range(edits):
+            time.sleep(0.5)  # let the watcher settle, as between a moderator's saves
+            started = time.perf_counter()
+            edit_first_article(site, "body")
+            while not events.readline().startswith(b"data:"):
+                pass
+            times.append(time.perf_counter() - started)
+            events.readline()
+        return {"seconds": statistics.median(times), "peak_mb": float("nan")}
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
@@ -104,6 +138,7 @@ def main() -> None:
         rows.append(("rebuild, one body edited", timed(build_command(site))))
         edit_first_article(site, "title")
         rows.append(("rebuild, one title edited", timed(build_command(site))))
+        rows.append(("serve: save to reload signal", serve_latency(site)))
         print_table(args.articles, rows)
     finally:
         if args.keep:
@@ -119,8 +154,8 @@ def print_table(articles: int, rows: list[tuple[str, dict]]) -> None:
     for name, figures in rows:
         pages = figures.get("pages")
         rate = f"{pages / figures['seconds']:8.0f}" if pages else f"{'':8}"
-        print(f"{name:28} {figures['seconds']:8.2f} {figures['seconds'] / floor2:9.2f} "
-              f"{figures['peak_mb']:8.0f} {rate}")
+        peak = f"{figures['peak_mb']:8.0f}" if figures["peak_mb"] == figures["peak_mb"] else f"{'':8}"
+        print(f"{name:28} {figures['seconds']:8.2f} {figures['seconds'] / floor2:9.2f} {peak} {rate}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,177 @@
+"""``skillsite serve``: a preview on 127.0.0.1 that rebuilds on every save and reloads the
+browser.
+
+The site is kept in memory and served from there: nothing is written, so the published
+output folder is never touched. Rendered article bodies are kept between rebuilds, so a
+save re-renders only what changed. A build with errors shows them in the browser instead
+of stopping; fixing them reloads the page.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import watchfiles
+
+from .build import BuildOptions, MarkdownCache, render_site
+from .config import CONFIG_NAME
+from .loader import is_debris
+from .model import BuildFailed, Diagnostic
+from .templates import builtin_themes_dir
+
+EVENTS_PATH = "/_skillsite/events"
+# Reloads the page when the server reports a newer build than the one the page came from.
+RELOAD_SCRIPT = (b'<script>(()=>{let seen=null;const events=new EventSource("' + EVENTS_PATH.encode() +
+                 b'");events.onmessage=e=>{if(seen!==null&&e.data!==seen){location.reload()}seen=e.data}})()'
+                 b"</script>")
+
+
+class Preview:
+    """The latest build of a site, kept in memory, and a way to wait for the next one."""
+
+    def __init__(self, site_dir: Path, options: BuildOptions, log: Callable[[str], None] = print):
+        self.site_dir = site_dir
+        self.options = options
+        self.log = log
+        self.files: dict[str, bytes] = {}
+        self.problems: tuple[Diagnostic, ...] = ()
+        self.generation = 0
+        self._cache = MarkdownCache()
+        self._changed = threading.Condition()
+
+    def rebuild(self) -> None:
+        """Build again; on errors keep the last good pages and remember the problems."""
+        try:
+            rendering = render_site(self.site_dir, self.options, self._cache)
+            errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
+            files = {f.path: f.content for f in rendering.files}
+        except BuildFailed as failed:
+            errors, files = tuple(d for d in failed.diagnostics if d.severity == "error"), None
+        with self._changed:
+            self.problems = errors
+            if files is not None and not errors:
+                self.files = files
+            self.generation += 1
+            self._changed.notify_all()
+        for problem in errors:
+            self.log(problem.format())
+        self.log(f"build {self.generation}: " + (f"{len(errors)} error(s), shown in the browser" if errors
+                                                 else f"{len(self.files)} files"))
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        """The build generation once it differs from ``seen`` (or after ``timeout``)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.generation != seen, timeout)
+            return self.generation
+
+    def watched_paths(self) -> list[Path]:
+        """What a moderator or theme author edits: site.yaml, content, themes, static files."""
+        site = self.site_dir
+        candidates = [site / CONFIG_NAME, site / "content", site / "themes", site / "static", builtin_themes_dir()]
+        return [path for path in candidates if path.exists()]
+
+    def watch(self, stop: threading.Event) -> None:
+        """Rebuild after every change until ``stop`` is set."""
+        for _ in watchfiles.watch(*self.watched_paths(), stop_event=stop, watch_filter=_not_debris,
+                                  debounce=100, step=20):
+            self.rebuild()
+
+
+def _not_debris(change: watchfiles.Change, path: str) -> bool:
+    return not is_debris(Path(path).name)
+
+
+def error_page(problems: tuple[Diagnostic, ...]) -> bytes:
+    """The page shown while the site has errors."""
+    items = "".join(f"<li><pre>{html.escape(p.format())}</pre></li>" for p in problems)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Build failed</title></head>'
+            f'<body><h1>The site has {len(problems)} error(s)</h1><p>Fix them and save: this page reloads '
+            f"by itself.</p><ol>{items}</ol></body></html>").encode("utf-8")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    preview: Preview  # set on the subclass made by serve()
+
+    def log_message(self, format: str, *args) -> None:  # the build log is enough
+        pass
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path == EVENTS_PATH:
+            self._events()
+            return
+        preview = self.preview
+        if preview.problems:
+            self._send(500, "text/html; charset=utf-8", error_page(preview.problems))
+            return
+        name = path.lstrip("/")
+        files = preview.files
+        if name == "" or name.endswith("/"):
+            name += "index.html"
+        elif name not in files and f"{name}/index.html" in files:
+            self.send_response(301)
+            self.send_header("Location", path + "/")
+            self.end_headers()
+            return
+        if name in files:
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            self._send(200, content_type, files[name])
+        else:
+            self._send(404, "text/html; charset=utf-8", files.get("404.html", b"Not found"))
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        if content_type.startswith("text/html"):
+            content_type = "text/html; charset=utf-8"
+            body = body.replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1) if b"</body>" in body else body + RELOAD_SCRIPT
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Server-sent events: the build generation now, then each time it changes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = -1
+        try:
+            while True:
+                generation = self.preview.wait_for_change(seen, timeout=15)
+                message = f"data: {generation}\n\n" if generation != seen else ": still here\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                seen = generation
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def serve(site_dir: Path, port: int, options: BuildOptions, log: Callable[[str], None] = print) -> None:
+    """Build, serve on 127.0.0.1:``port`` (0: any free port) and rebuild on changes, until
+    interrupted."""
+    handler = type("Handler", (_Handler,), {})
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.daemon_threads = True
+    port = server.server_address[1]
+    preview = Preview(site_dir, replace(options, base_url=f"http://127.0.0.1:{port}/"), log)
+    handler.preview = preview
+    preview.rebuild()
+    stop = threading.Event()
+    threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
+    log(f"Serving {site_dir} on http://127.0.0.1:{port}/ (drafts shown; Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        log("Stopped.")
+    finally:
+        stop.set()
+        server.server_close()

@@ -1,0 +1,383 @@
+"""A moderator's day: check, new, serve with live reload, scheduling, git dates, import."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from skillsite.build import BuildOptions, build
+from skillsite.cli import main
+from conftest import MINIMAL_CONFIG, NOW, article, write_tree
+
+
+def run_cli(*args: str):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+# --- check ----------------------------------------------------------------------------------------
+
+def test_check_passes_a_clean_site_and_lists_what_is_held_back(site):
+    root = site({"content/jobs/a.md": article("Published"),
+                 "content/jobs/later.md": article("Later", date="2099-01-01 09:00"),
+                 "content/jobs/wip.md": article("Work in progress", draft="true")})
+    result = run_cli("check", str(root))
+    assert result.exit_code == 0, result.output
+    assert "Checked 3 articles: 0 errors, 0 warnings." in result.output
+    assert "scheduled: content/jobs/later.md goes live 2099-01-01 09:00+06:00" in result.output
+    assert "draft:     content/jobs/wip.md" in result.output
+    assert not (root / "output").exists()
+
+
+def test_check_validates_drafts_and_reports_broken_links_and_images_with_their_lines(site):
+    root = site({
+        "content/jobs/a.md": article("A", "Intro.\n\nSee [b](/articles/b/), [nothing](/articles/nothing/) and\n"
+                                          "![chart](/images/missing.png).\n"),
+        "content/jobs/b.md": article("B", draft="true", category="jbos"),
+    })
+    result = run_cli("check", str(root))
+    assert result.exit_code == 1
+    assert ("content/jobs/a.md:9: error: '/articles/nothing/' leads to no page or file of this site"
+            in result.output)
+    assert "content/jobs/a.md:10: error: '/images/missing.png' leads to no page or file of this site" in result.output
+    assert "content/jobs/b.md:5: error: category: 'jbos' is not a category of this site" in result.output
+    assert "'/articles/b/' leads" not in result.output  # b's errors are its own; the link itself is fine
+    assert "Checked 1 article: 3 errors, 0 warnings." in result.output or "3 errors" in result.output
+
+
+def test_check_warns_about_mojibake_and_invisible_characters_in_titles_tags_and_authors(site):
+    root = site({"content/jobs/a.md": article("Businessâ€™ Relationship", author='"mod\u200berator"',
+                                             tags='["caf\u00c3\u00a9", "ok"]'),
+                 "content/jobs/b.md": article("Evil \u202etxt.exe")})
+    result = run_cli("check", str(root))
+    assert result.exit_code == 0  # warnings alone pass...
+    assert ("content/jobs/a.md:2: warning: title: 'Businessâ€™ Relationship' looks garbled, as if its encoding "
+            "was mixed up (mojibake)\n  hint: perhaps it should read 'Business' Relationship'") in result.output
+    assert "content/jobs/a.md:4: warning: author: 'mod\u200berator' contains invisible characters (U+200B ZERO WIDTH SPACE)" in result.output
+    assert "content/jobs/a.md:6: warning: tags: 'caf\u00c3\u00a9' looks garbled" in result.output
+    assert "content/jobs/b.md:2: warning: title: 'Evil \u202etxt.exe' contains invisible characters (U+202E RIGHT-TO-LEFT OVERRIDE)" in result.output
+    assert run_cli("check", str(root), "--strict").exit_code == 1  # ...unless --strict
+    built = build(root, BuildOptions(now=NOW))
+    assert (root / "output/articles/a/index.html").read_text().count("Businessâ€™ Relationship") >= 1  # never rewritten
+    assert built.articles == 2
+
+
+def test_check_prints_github_annotations(site):
+    root = site({"content/jobs/a.md": article("A", category="job")})
+    result = run_cli("check", str(root), "--format", "github")
+    assert result.exit_code == 1
+    assert ("::error file=content/jobs/a.md,line=5::category: 'job' is not a category of this site "
+            "(did you mean 'jobs'?) (hint: use one of: career, jobs, entrepreneurship (categories are "
+            "declared in site.yaml))") in result.output
+
+
+def test_check_finds_two_articles_pinned_to_one_feed_id(site):
+    root = site({"content/jobs/a.md": article("A", id="urn:x:1"), "content/jobs/b.md": article("B", id="urn:x:1")})
+    result = run_cli("check", str(root))
+    assert "content/jobs/b.md:6: error: the feed id 'urn:x:1' is already used by content/jobs/a.md" in result.output
+
+
+def test_pre_commit_hook_runs_check():
+    hooks = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: skillsite check" in hooks
+
+
+# --- new ------------------------------------------------------------------------------------------
+
+def test_new_writes_a_valid_draft_in_the_category_folder_and_refuses_to_overwrite(site):
+    root = site({})
+    result = run_cli("new", "Interview prep: the “STAR” method", "--category", "jobs", "--author", "Nasrin",
+                     "--site", str(root))
+    assert result.exit_code == 0
+    path = Path(result.output.strip())
+    assert path == root / "content/jobs/interview-prep-the-star-method.md"
+    text = path.read_text()
+    assert 'title: "Interview prep: the “STAR” method"\n' in text and "draft: true\n" in text
+    assert re.search(r"^date: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+06:00$", text, re.MULTILINE)
+    check = run_cli("check", str(root))
+    assert check.exit_code == 0 and "0 errors, 0 warnings" in check.output
+    again = run_cli("new", "Interview prep: the “STAR” method", "--category", "jobs", "--site", str(root))
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert path.read_text() == text
+
+
+def test_new_refuses_an_unknown_category_and_a_title_without_latin_letters(site):
+    root = site({})
+    wrong = run_cli("new", "Title", "--category", "job", "--site", str(root))
+    assert wrong.exit_code == 2 and "'job' is not a category of this site (did you mean 'jobs'?)" in wrong.output
+    arabic = run_cli("new", "ابدأ مشروعك", "--category", "jobs", "--site", str(root))
+    assert arabic.exit_code == 2 and "give one with --slug" in arabic.output
+    assert run_cli("new", "ابدأ مشروعك", "--category", "jobs", "--slug", "start-up", "--site", str(root)).exit_code == 0
+
+
+# --- scheduling and dates -------------------------------------------------------------------------
+
+def test_dates_without_offset_are_in_the_sites_zone_whatever_the_machines(site):
+    root = site({"content/jobs/a.md": article("A", date="2026-11-27 18:30")})  # 12:30 UTC in Dhaka
+    env = {**os.environ, "TZ": "America/Los_Angeles"}
+    code = ("from datetime import datetime, timezone; from pathlib import Path; "
+            "from skillsite.build import build, BuildOptions; "
+            f"r = build(Path({str(root)!r}), BuildOptions(now=datetime(2026, 11, 27, 12, 29, tzinfo=timezone.utc)));"
+            "print(r.articles)")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "0", done.stderr
+
+
+def git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "m", "GIT_AUTHOR_EMAIL": "m@example.org", "GIT_COMMITTER_NAME": "m",
+           "GIT_COMMITTER_EMAIL": "m@example.org"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
+
+
+def test_updated_comes_from_the_last_commit_that_modified_the_article(site):
+    root = site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
+                 "content/jobs/untouched.md": article("Untouched", date="2024-01-01 10:00")})
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "add", date="2024-02-01T00:00:00+00:00")
+    edited = root / "content/jobs/edited.md"
+    edited.write_text(edited.read_text() + "More.\n")
+    git(root, "commit", "-qam", "edit", date="2024-05-06T07:08:09+00:00")
+    build(root, BuildOptions(now=NOW))
+    page = (root / "output/articles/edited/index.html").read_text()
+    assert 'Updated <time datetime="2024-05-06T13:08:09+06:00">6 May 2024</time>' in page
+    assert "Updated" not in (root / "output/articles/untouched/index.html").read_text()  # added, never modified
+    sitemap = (root / "output/sitemap.xml").read_text()
+    assert "<loc>https://example.org/articles/edited/</loc><lastmod>2024-05-06T13:08:09+06:00</lastmod>" in sitemap
+    assert "<updated>2024-05-06T13:08:09+06:00</updated>" in (root / "output/atom.xml").read_text()
+
+
+def test_without_git_nothing_changes(site):
+    root = site({"content/jobs/a.md": article("A")})
+    build(root, BuildOptions(now=NOW))
+    assert "Updated" not in (root / "output/articles/a/index.html").read_text()
+
+
+# --- serve ----------------------------------------------------------------------------------------
+
+class Server:
+    """``skillsite serve`` in a subprocess, on a free port."""
+
+    def __init__(self, root: Path):
+        self.process = subprocess.Popen([sys.executable, "-m", "skillsite", "serve", str(root), "--port", "0"],
+                                        stderr=subprocess.PIPE, text=True)
+        self.log: list[str] = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            self.log.append(line)
+            match = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
+            if match:
+                self.url = f"http://127.0.0.1:{match.group(1)}/"
+                threading.Thread(target=self._drain, daemon=True).start()
+                return
+        raise AssertionError("serve did not start: " + "".join(self.log))
+
+    def _drain(self) -> None:
+        for line in self.process.stderr:
+            self.log.append(line)
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def next_reload(self, action) -> str:
+        """Run ``action`` and return the reload signal it causes (bounded wait)."""
+        events = urllib.request.urlopen(self.url + "_skillsite/events", timeout=20)
+        first = events.readline().decode()
+        events.readline()
+        action()
+        while True:
+            line = events.readline().decode()
+            if line.startswith("data:"):
+                events.close()
+                assert line != first
+                return line
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def served(site):
+    root = site({"content/jobs/a.md": article("First title", "First body.\n"),
+                 "content/jobs/wip.md": article("Work in progress", draft="true")})
+    server = Server(root)
+    yield root, server
+    server.stop()
+
+
+def test_serve_shows_drafts_rebuilds_on_save_and_signals_a_reload(served):
+    root, server = served
+    status, page = server.get("articles/a/")
+    assert status == 200 and "<h1>First title</h1>" in page and "EventSource" in page
+    assert "Draft" in server.get("articles/wip/")[1]
+    path = root / "content/jobs/a.md"
+    started = time.monotonic()
+    signal = server.next_reload(lambda: path.write_text(article("Second title", "Second body.\n")))
+    assert signal.startswith("data: ") and time.monotonic() - started < 15
+    assert "<h1>Second title</h1>" in server.get("articles/a/")[1]
+    assert not (root / "output").exists()  # serving never writes the output folder
+
+
+def test_serve_shows_errors_in_the_browser_and_recovers_when_fixed(served):
+    root, server = served
+    path = root / "content/jobs/a.md"
+    server.next_reload(lambda: path.write_text(article("Broken", category="jbos")))
+    status, page = server.get("articles/a/")
+    assert status == 500 and "content/jobs/a.md:5: error: category: &#x27;jbos&#x27;" in page
+    assert server.process.poll() is None  # still serving
+    server.next_reload(lambda: path.write_text(article("Fixed")))
+    assert "<h1>Fixed</h1>" in server.get("articles/a/")[1]
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_1de14dde55b543d9.txt"
+
+JEKYLL_GUIDE = """---
+lang: en
+title: The Legal Side of Open Source
+description: Everything you've ever wondered about the legal side of open source.
+class: legal
+order: 10
+image: /assets/images/cards/legal.png
+related:
+  - contribute
+  - leadership
+---
+
+## Understanding the legal implications
+
+Read our [disclaimer](/notices/).
+"""
+
+DOCUSAURUS_DOC = """---
+id: resume
+title: Practical guide to writing FAANG-ready software engineer resumes
+description: Learn how to write a resume that gets you interviews
+keywords: [resume, software engineer resume]
+sidebar_label: Resume preparation
+---
+
+import InDocAd from './_components/InDocAd';
+
+<head>
+  <meta property="og:image" content="https://www.techinterviewhandbook.org/social/resume.png" />
+</head>
+
+Your resume is the first impression.
+
+<InDocAd />
+"""
+
+JEKYLL_POST = """---
+layout: post
+title: "Negotiating your first offer"
+categories: [Jobs, advice]
+tags: salary
+date: 2019-03-04 10:20:00 +0100
+permalink: /blog/negotiating-your-first-offer.html
+redirect_from: [/2019/03/negotiation/]
+published: false
+---
+Always ask.
+"""
+
+HUGO_TOML = """+++
+title = "Freelance rates"
+date = 2021-06-08T18:45:00+06:00
+lastmod = 2022-01-01T00:00:00+06:00
+draft = false
+tags = ["freelancing"]
+aliases = ["/posts/rates/"]
+author = "Rafiq"
++++
+Charge for value.
+"""
+
+
+def test_import_turns_the_founding_forum_post_into_an_article_that_builds(site):
+    if not SEED.is_file():
+        pytest.skip(f"the seed article is not beside the checkout ({SEED})")
+    root = site({})
+    result = run_cli("import", str(SEED), "--category", "career", "--site", str(root))
+    assert result.exit_code == 0, result.output
+    target = root / "content/career/mind-the-gap-business-relationship-with-it.md"
+    assert f"-> {target}" in result.output
+    assert "note: '?' stands where quotes or apostrophes were probably lost" in result.output
+    text = target.read_text()
+    assert 'author: "alauddin_azad"' in text and 'date: "2014-04-07T17:27:47"' in text
+    assert "source: \"https://www.linkedin.com/today/post/article/20140404120126-2205502" in text
+    assert "\n- Identify and document the stakeholders and customers of the services\n" in text
+    assert "\n## Who can fulfil it?\n" in text
+    built = build(root, BuildOptions(now=NOW))
+    assert built.articles == 1
+    assert [w for w in built.warnings if w.severity == "error"] == []
+
+
+def test_import_maps_jekyll_docusaurus_and_hugo_front_matter_and_says_what_it_left_out(site, tmp_path):
+    sources = write_tree(tmp_path / "sources", {
+        "_articles/legal.md": JEKYLL_GUIDE, "docs/resume.md": DOCUSAURUS_DOC,
+        "_posts/2019-03-04-negotiation.md": JEKYLL_POST, "content/posts/rates.md": HUGO_TOML,
+    })
+    root = site({})
+    result = run_cli("import", *(str(p) for p in sorted(sources.rglob("*.md"))), "--category", "entrepreneurship",
+                     "--site", str(root))
+    assert result.exit_code == 0, result.output
+    assert "note: not carried over: class, order, related" in result.output
+    assert "note: image '/assets/images/cards/legal.png' is not a full web address and was left out" in result.output
+    assert "note: removed 1 MDX import/export line(s): import InDocAd from './_components/InDocAd';" in result.output
+    assert "note: not carried over: id, sidebar_label" in result.output
+    post = (root / "content/entrepreneurship/negotiating-your-first-offer.md").read_text()
+    assert '"aliases": ' not in post and 'aliases: ["negotiation"]' in post and "draft: true" in post
+    assert 'date: "2019-03-04T10:20:00+01:00"' in post and 'tags: ["salary"]' in post
+    rates = (root / "content/entrepreneurship/rates.md").read_text()
+    assert 'updated: "2022-01-01T00:00:00+06:00"' in rates and 'aliases: ["rates"]' not in rates
+    resume = (root / "content/entrepreneurship/resume.md").read_text()
+    assert 'tags: ["resume", "software engineer resume"]' in resume
+    assert 'summary: "Learn how to write a resume that gets you interviews"' in resume
+    assert "note: 1 link(s) or image(s) start with '/' (e.g. '/notices/'): they pointed into the original site" \
+        in result.output
+    checked = run_cli("check", str(root))  # check finds that very link; nothing else is wrong
+    assert checked.output.startswith("content/entrepreneurship/legal.md:13: error: '/notices/' leads to no page")
+    assert "Checked 4 articles: 1 error, 0 warnings." in checked.output
+    again = run_cli("import", str(sources / "docs/resume.md"), "--category", "jobs", "--site", str(root))
+    assert again.exit_code == 0  # another category, another file: allowed
+    once_more = run_cli("import", str(sources / "docs/resume.md"), "--category", "jobs", "--site", str(root))
+    assert once_more.exit_code == 1 and "already exists; nothing was written" in once_more.output
+
+
+def test_import_refuses_a_file_without_a_category_of_the_site(site, tmp_path):
+    source = write_tree(tmp_path, {"post.md": "---\ntitle: X\ncategories: [misc]\n---\nText.\n"}) / "post.md"
+    result = run_cli("import", str(source), "--site", str(site({})))
+    assert result.exit_code == 1
+    assert "not imported: no category of this site among ['misc']: give one with --category" in result.output
+
+
+def test_the_site_workflow_checks_pull_requests_and_publishes_main_hourly():
+    import yaml
+    workflow = yaml.safe_load((Path(__file__).parent.parent / "docs/site-workflow.yml").read_text())
+    check_steps = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    publish_steps = [step.get("run", "") for step in workflow["jobs"]["publish"]["steps"]]
+    assert "skillsite check --format github" in check_steps
+    assert "skillsite build --output _site" in publish_steps
+    assert workflow[True]["schedule"] == [{"cron": "7 * * * *"}]  # YAML 1.1 reads the key 'on' as True
