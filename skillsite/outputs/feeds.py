@@ -1,26 +1,106 @@
-"""Site -> RSS 2.0 and Atom feeds (feedgen), for the whole site and for each category.
+"""Site -> feeds: RSS 2.0 and Atom 1.0 (through feedgen) and JSON Feed 1.1, for the whole
+site, for each category and, when site.yaml asks, for each tag and each author.
 
-Nothing here reads the clock: a feed's update time is its newest item's.
+Every format carries the same items: the article's feed id (never its URL), its full
+sanitised HTML with absolute links, its summary, author, category and tags, and its dates
+in the site's time zone. Nothing here reads the clock: a feed's update time is its newest
+item's.
 """
 
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from feedgen.feed import FeedGenerator
 
 from .. import __version__
+from ..config import SiteConfig
 from ..model import Article, OutputFile
 from ..site import Site
+from ..urls import encode_url, term_path
 
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # nh3 output is canonical: a raw '<' always opens a tag and '>' never occurs in values.
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 _URL_ATTRIBUTE = re.compile(r'\s(href|src|cite)="([^"]*)"')
+# What XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/F).
+# The loader removes them from the files with a warning; YAML escapes such as "\x01" in a
+# quoted title are the way left for one to arrive here, and no feed may break on it.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFormat:
+    """One feed format and the file it is written to."""
+
+    name: str
+    """File name in the feed's folder (``feed.xml``)."""
+    media_type: str
+    """Its MIME type, for ``<link rel="alternate" type=...>``."""
+    label: str
+    """The format's name as readers know it ("RSS")."""
+
+
+RSS = FeedFormat("feed.xml", "application/rss+xml", "RSS")
+ATOM = FeedFormat("atom.xml", "application/atom+xml", "Atom")
+JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed")
+FEED_FORMATS = (RSS, ATOM, JSON_FEED)
+"""Every format each feed is written in, in the order pages announce them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One feed, whatever its format: the whole site's, or one category's, tag's or author's."""
+
+    folder: str
+    """Site path of the page the feed belongs to ('' for the home page, ``tag/cv/``...)."""
+    id: str
+    """The feed's own id: a tag: URI under the site's naming authority."""
+    title: str
+    """The feed's title."""
+    description: str
+    """A sentence about the feed."""
+    articles: tuple[str, ...]
+    """Slugs of its items, newest first, at most ``feeds.length``."""
+
+
+def feed_taxonomies(config: SiteConfig) -> tuple[str, ...]:
+    """The taxonomies whose terms have feeds of their own: categories always; tags and
+    authors when site.yaml's ``feeds.per_tag`` / ``feeds.per_author`` ask for them."""
+    return ("category",) + (("tag",) if config.feeds.per_tag else ()) + (("author",) if config.feeds.per_author else ())
+
+
+def channels(site: Site) -> Iterator[Channel]:
+    """Every feed of the site: the site's own first, then each term's, by taxonomy."""
+    config = site.config
+    length = config.feeds.length
+    authority = f"tag:{config.feeds.id_authority}:feed"
+    about = config.description or config.tagline or config.title
+    yield Channel("", authority, config.title, about, tuple(a.slug for a in site.articles[:length]))
+    for key in feed_taxonomies(config):
+        for term in site.taxonomy(key).terms:
+            description = {"category": term.description or about, "tag": f"Articles tagged {term.name}.",
+                           "author": f"Articles by {term.name}."}[key]
+            yield Channel(term_path(key, term.key), f"{authority}:{key}:{quote(term.key, safe='')}",
+                          f"{config.title}: {term.name}", description, term.articles[:length])
+
+
+def render_feeds(site: Site) -> Iterator[OutputFile]:
+    """Every feed of the site, in every format."""
+    for channel in channels(site):
+        articles = [site.by_slug[slug] for slug in channel.articles]
+        yield OutputFile(channel.folder + RSS.name, _feedgen(site, channel, RSS, articles).rss_str(pretty=True),
+                         "rss feed")
+        yield OutputFile(channel.folder + ATOM.name, _feedgen(site, channel, ATOM, articles).atom_str(pretty=True),
+                         "atom feed")
+        yield OutputFile(channel.folder + JSON_FEED.name, json_feed(site, channel, articles), "json feed")
 
 
 def absolute_links(html: str, page_url: str) -> str:
@@ -36,58 +116,103 @@ def item_content(site: Site, article: Article) -> str:
     page_url = site.config.absolute_url(article.path)
     content = absolute_links(article.html, page_url)
     if article.meta.source:
-        source = html_lib.escape(article.meta.source)
+        source = html_lib.escape(encode_url(article.meta.source))
         content += f'\n<p>Source: <a href="{source}">{source}</a></p>'
-    return content
+    return feed_text(content)
 
 
-def render_feeds(site: Site) -> Iterator[OutputFile]:
-    """The site's feeds and each category's."""
-    length = site.config.feeds.length
-    yield from _feed_pair(site, "", "", site.articles[:length], site.config.title)
-    for term in site.taxonomy("category").terms:
-        articles = [site.by_slug[slug] for slug in term.articles[:length]]
-        yield from _feed_pair(site, term.path, f":category:{term.key}", articles,
-                              f"{site.config.title}: {term.name}", term.description)
+def feed_text(text: str) -> str:
+    """``text`` without the characters XML cannot carry (so every format says the same)."""
+    return _NOT_XML.sub("", text)
 
 
-def _feed_pair(site: Site, folder: str, id_suffix: str, articles: Sequence[Article], title: str,
-               description: str = "") -> Iterator[OutputFile]:
-    for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml")):
-        generator = _feed(site, folder, folder + name, f"tag:{site.config.feeds.id_authority}:feed{id_suffix}",
-                          articles, title, description)
-        content = generator.rss_str(pretty=True) if kind == "rss" else generator.atom_str(pretty=True)
-        yield OutputFile(folder + name, content, f"{kind} feed")
+def site_url(config: SiteConfig, url: str) -> str:
+    """The absolute URL of a site path (``tag/cv/``), or of a front-matter or site.yaml
+    address: a path on this site (``/images/a.png``) or a full http(s) URL."""
+    if url.startswith("/"):
+        return config.absolute_url(encode_url(url[1:]))
+    if "://" in url:
+        return encode_url(url)
+    return config.absolute_url(quote(url, safe="/"))
 
 
-def _feed(site: Site, page_path: str, path: str, feed_id: str, articles: Sequence[Article], title: str,
-          description: str) -> FeedGenerator:
+def _feedgen(site: Site, channel: Channel, kind: FeedFormat, articles: Sequence[Article]) -> FeedGenerator:
     config = site.config
     updated = max((a.last_modified for a in articles), default=_EPOCH)
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
-    feed.id(feed_id)
-    feed.title(title)
-    feed.description(description or config.description or config.tagline or config.title)
-    feed.link(href=config.absolute_url(path), rel="self")
-    feed.link(href=config.absolute_url(page_path), rel="alternate")  # last: feedgen's RSS <link>
+    feed.id(channel.id)
+    feed.title(feed_text(channel.title))
+    feed.description(feed_text(channel.description))
+    feed.link(href=site_url(config, channel.folder + kind.name), rel="self")
+    feed.link(href=site_url(config, channel.folder), rel="alternate")  # last: feedgen's RSS <link>
     feed.language(config.language)
     feed.generator("skillsite", __version__)
     feed.lastBuildDate(updated)
     feed.updated(updated)
+    if config.feeds.logo:
+        logo = site_url(config, config.feeds.logo)
+        feed.image(logo, title=feed_text(channel.title), link=site_url(config, channel.folder))
+        feed.icon(logo)
     zone = config.zone
     for article in articles:
         meta = article.meta
         entry = feed.add_entry(order="append")
         entry.id(article.guid)
         entry.guid(article.guid, permalink=False)
-        entry.title(meta.title)
-        entry.link(href=config.absolute_url(article.path))
+        entry.title(feed_text(meta.title))
+        entry.link(href=site_url(config, article.path))
         entry.published(meta.date.astimezone(zone))
         entry.updated(article.last_modified.astimezone(zone))
-        entry.author({"name": meta.author})
-        entry.dc.dc_creator(meta.author)
-        entry.category([{"term": meta.category}] + [{"term": tag} for tag in meta.tags])
-        entry.description(article.summary or meta.title)
+        author = feed_text(meta.author)
+        entry.author({"name": author, "uri": site_url(config, term_path("author", article.author_key))})
+        entry.dc.dc_creator(author)
+        entry.category([{"term": feed_text(term)} for term in _item_tags(article)])
+        entry.description(feed_text(article.summary or meta.title), isSummary=True)  # Atom <summary> too
         entry.content(item_content(site, article), type="html")
     return feed
+
+
+def json_feed(site: Site, channel: Channel, articles: Sequence[Article]) -> bytes:
+    """The channel as a JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/)."""
+    config = site.config
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed_text(channel.title),
+        "description": feed_text(channel.description),
+        "home_page_url": site_url(config, channel.folder),
+        "feed_url": site_url(config, channel.folder + JSON_FEED.name),
+        "language": config.language,
+        "items": [_json_item(site, article) for article in articles],
+    }
+    if config.feeds.logo:
+        document["icon"] = document["favicon"] = site_url(config, config.feeds.logo)
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(site: Site, article: Article) -> dict:
+    config, meta, zone = site.config, article.meta, site.config.zone
+    item = {
+        "id": article.guid,
+        "url": site_url(config, article.path),
+        "title": feed_text(meta.title),
+        "content_html": item_content(site, article),
+        "summary": feed_text(article.summary or meta.title),
+        "date_published": meta.date.astimezone(zone).isoformat(),
+        "date_modified": article.last_modified.astimezone(zone).isoformat(),
+        "authors": [{"name": feed_text(meta.author),
+                     "url": site_url(config, term_path("author", article.author_key))}],
+        "tags": [feed_text(term) for term in _item_tags(article)],
+    }
+    if meta.lang:
+        item["language"] = meta.lang
+    if meta.image:
+        item["image"] = site_url(config, meta.image)
+    if meta.source:
+        item["external_url"] = encode_url(meta.source)
+    return item
+
+
+def _item_tags(article: Article) -> list[str]:
+    """The item's categories: its category's key, then its tags as written."""
+    return list(dict.fromkeys((article.meta.category, *article.meta.tags)))
