@@ -1,0 +1,80 @@
+"""The real clients that judge the built pages: the Nu HTML checker, headless Chromium with
+axe-core, and a local web server to show them the site.
+
+Each is looked for where .ci/run installs it (npm packages in the repository's
+node_modules/, Debian's chromium, Playwright from the dev extras). A test that cannot find
+one is skipped with the reason, except under CI (the CI variable is set), where .ci/run has
+installed everything and a missing client is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NODE_MODULES = REPO / "node_modules"
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"]
+"""Headless Chromium as root, on a machine whose network reaches only package registries."""
+
+
+def missing(reason: str):
+    """Skip with ``reason`` locally; under CI, fail: .ci/run installs every client."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (.ci/run should have installed it)")
+    pytest.skip(reason)
+
+
+def vnu_command() -> list[str]:
+    """``java -jar vnu.jar``: the jar from $VNU_JAR or the npm package vnu-jar."""
+    jar = Path(os.environ.get("VNU_JAR") or NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar")
+    java = shutil.which("java")
+    if java is None:
+        missing("Java is not installed, so the Nu HTML checker cannot run")
+    if not jar.is_file():
+        missing(f"the Nu HTML checker is not installed at {jar} (npm ci, or set VNU_JAR)")
+    return [java, "-jar", str(jar)]
+
+
+def axe_script() -> Path:
+    """axe-core's axe.min.js from the npm package axe-core."""
+    script = Path(os.environ.get("AXE_SCRIPT") or NODE_MODULES / "axe-core" / "axe.min.js")
+    if not script.is_file():
+        missing(f"axe-core is not installed at {script} (npm ci, or set AXE_SCRIPT)")
+    return script
+
+
+def chromium_path() -> str:
+    """Debian's chromium (or $CHROMIUM)."""
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).is_file():
+        missing("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 from a thread; yields the base URL ('http://127.0.0.1:N/')."""
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # keep the test output clean
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

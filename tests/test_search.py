@@ -1,0 +1,152 @@
+"""The search index: Pagefind indexes the finished site in the staging folder, articles only,
+with category, audience and tags as filters; without its binary the site still builds.
+(Searching it in a browser is in test_browser.py.)"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from skillsite.build import BuildOptions, build
+from skillsite.cli import main
+from skillsite.search import BINARY_VARIABLE, BUNDLE, VARYING_FILES, find_binary
+from conftest import NOW, article, tree_bytes
+
+
+@pytest.fixture
+def pagefind() -> Path:
+    binary = find_binary()
+    if binary is None or not binary.is_file():
+        pytest.skip("the Pagefind binary is not installed (pip install -e '.[dev]' brings pagefind[extended])")
+    return binary
+
+
+def cbor(data: bytes, at: int = 0):
+    """(value, next offset) of the CBOR item at ``at``: what Pagefind's index files hold."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info >= 24:
+        size = 1 << (info - 24)
+        info, at = int.from_bytes(data[at:at + size], "big"), at + size
+    if major == 0:
+        return info, at
+    if major in (2, 3):
+        raw = data[at:at + info]
+        return (raw.hex() if major == 2 else raw.decode()), at + info
+    if major == 4:
+        items = []
+        for _ in range(info):
+            item, at = cbor(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"CBOR major type {major} is not used by Pagefind's index")
+
+
+def read_index_file(path: Path):
+    """A Pagefind .pf_meta or .pf_filter file, decoded."""
+    raw = gzip.decompress(path.read_bytes())
+    assert raw.startswith(b"pagefind_dcd")
+    value, end = cbor(raw, len(b"pagefind_dcd"))
+    assert end == len(raw)
+    return value
+
+
+def search_index(output: Path) -> dict:
+    """What the index holds, independent of the order Pagefind wrote filter values in:
+    the metadata with each filter file replaced by its sorted content."""
+    entry = json.loads((output / BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
+    index = {}
+    for language, details in entry["languages"].items():
+        version, pages, chunks, filters, sorts, *rest = read_index_file(output / BUNDLE / f"pagefind.{details['hash']}.pf_meta")
+        decoded = {}
+        for name, file_hash in filters:
+            filter_name, values = read_index_file(output / BUNDLE / "filter" / f"{file_hash}.pf_filter")
+            decoded[filter_name] = sorted((value, tuple(page_numbers)) for value, page_numbers in values)
+        index[language] = {"version": version, "pages": pages, "chunks": chunks, "filters": decoded, "sorts": sorts,
+                           "rest": rest, "page_count": details["page_count"]}
+    return index
+
+
+def test_the_index_holds_every_article_and_nothing_else_with_its_filters(sample_site, pagefind):
+    result = build(sample_site, BuildOptions(now=NOW))
+    index = search_index(sample_site / "output")
+    assert list(index) == ["en"]
+    assert index["en"]["page_count"] == result.articles == 15
+    filters = index["en"]["filters"]
+    assert sorted(filters) == ["Audience", "Category", "Tag"]
+    assert [(value, len(pages)) for value, pages in filters["Category"]] == [("Career", 4), ("Entrepreneurship", 5),
+                                                                           ("Jobs", 6)]
+    assert ("Jobseekers", 7) in [(value, len(pages)) for value, pages in filters["Audience"]]
+    assert len(filters["Tag"]) == 24
+
+
+def test_two_builds_differ_only_in_the_order_pagefind_writes_filter_values_in(sample_site, tmp_path, pagefind):
+    outputs = []
+    for run in range(3):
+        build(sample_site, BuildOptions(now=NOW, output=tmp_path / f"out-{run}"))
+        outputs.append(tmp_path / f"out-{run}")
+    trees = [tree_bytes(output) for output in outputs]
+    stable = [{name: data for name, data in tree.items() if not VARYING_FILES.fullmatch(name)} for tree in trees]
+    assert stable[0] == stable[1] == stable[2]
+    assert any(VARYING_FILES.fullmatch(name) for name in trees[0])
+    assert search_index(outputs[0]) == search_index(outputs[1]) == search_index(outputs[2])
+
+
+def test_without_the_pagefind_binary_the_site_builds_with_a_clear_warning(sample_site, monkeypatch):
+    monkeypatch.setenv(BINARY_VARIABLE, str(sample_site / "no-such-pagefind"))
+    result = CliRunner().invoke(main, ["build", str(sample_site)])
+    assert result.exit_code == 0, result.output
+    assert (f"pagefind: warning: the search index was not built: the Pagefind binary was not found at "
+            f"{sample_site / 'no-such-pagefind'}") in result.output
+    assert "pip install 'pagefind[extended]'" in result.output
+    output = sample_site / "output"
+    assert (output / "articles/writing-a-cv-that-gets-read/index.html").is_file()
+    assert (output / "search/index.html").is_file()
+    assert not (output / BUNDLE).exists()
+
+
+def test_pagefind_indexes_the_staging_folder_before_the_swap_never_the_live_output(sample_site, tmp_path, pagefind,
+                                                                                 monkeypatch):
+    output = sample_site / "output"
+    build(sample_site, BuildOptions(now=NOW))
+    # the real binary, behind a script that notes where it was asked to index and what
+    # the live output held at that moment
+    log = tmp_path / "pagefind.log"
+    wrapper = tmp_path / "pagefind-wrapper"
+    wrapper.write_text(f'#!/bin/sh\necho "$2" > {log}\nls {output} >> {log}\nexec {pagefind} "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv(BINARY_VARIABLE, str(wrapper))
+    (sample_site / "content/jobs/new-article.md").write_text(article("A new article on hiring"), encoding="utf-8")
+    build(sample_site, BuildOptions(now=NOW))
+    indexed, *live = log.read_text().split("\n")
+    assert Path(indexed).parent == output.parent and Path(indexed).name.startswith(".output.staging-")
+    assert "pagefind" in live  # the old output and its index were still in place, untouched
+    assert not Path(indexed).exists()  # the staging folder became the output
+    assert search_index(output)["en"]["page_count"] == 16
+
+
+def test_a_site_file_where_the_index_goes_fails_the_build_and_keeps_the_output(sample_site, pagefind):
+    assert CliRunner().invoke(main, ["build", str(sample_site)]).exit_code == 0
+    before = tree_bytes(sample_site / "output")
+    (sample_site / "static" / BUNDLE).mkdir(parents=True)
+    (sample_site / "static" / BUNDLE / "mine.js").write_text("// a file of the site's own\n")
+    result = CliRunner().invoke(main, ["build", str(sample_site)])
+    assert result.exit_code == 1
+    assert "static/pagefind: error: 'pagefind/' is where the search index goes" in result.output
+    assert tree_bytes(sample_site / "output") == before
+    assert [p.name for p in sample_site.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_binary_is_found_through_the_installed_package_or_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv(BINARY_VARIABLE, raising=False)
+    found = find_binary()
+    assert found is None or os.access(found, os.X_OK)
+    monkeypatch.setenv(BINARY_VARIABLE, str(tmp_path / "elsewhere"))
+    assert find_binary() == tmp_path / "elsewhere"
