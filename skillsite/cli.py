@@ -6,14 +6,22 @@ configuration errors.
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, build
+from .build import BuildOptions, build
+from .check import as_github_annotation, check_site
+from .config import load_config
+from .importer import ImportProblem, import_file, write_imported
+from .new import create_article
+from .server import serve
 from .model import BuildFailed, Diagnostic
+from .site import Publication
 
 
 def _print_diagnostics(diagnostics) -> None:
@@ -25,9 +33,8 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _held_back(result: BuildResult) -> list[str]:
+def _held_back(publication: Publication) -> list[str]:
     """Lines saying what was not published and when it will be."""
-    publication = result.publication
     lines = []
     for document in sorted(publication.scheduled, key=lambda d: d.meta.date):
         lines.append(f"  scheduled: {document.path} goes live {document.meta.date.isoformat(' ', 'minutes')}")
@@ -38,13 +45,14 @@ def _held_back(result: BuildResult) -> list[str]:
     return lines
 
 
-def _fail(failed: BuildFailed, output_dir: str = "") -> None:
+def _fail(failed: BuildFailed, what: str = "Build") -> None:
+    """Print every problem and a summary, and exit with the failure's code."""
     _print_diagnostics(failed.diagnostics)
     errors = [d for d in failed.diagnostics if d.severity == "error"]
     files = {d.path for d in errors}
     warnings = len(failed.diagnostics) - len(errors)
-    kept = " Nothing was written; the previous output is unchanged." if failed.exit_code == 1 else ""
-    click.echo(f"Build failed: {_count(len(errors), 'error')} in {_count(len(files), 'file')}"
+    kept = " Nothing was written; the previous output is unchanged." if what == "Build" and failed.exit_code == 1 else ""
+    click.echo(f"{what} failed: {_count(len(errors), 'error')} in {_count(len(files), 'file')}"
                f"{', ' + _count(warnings, 'warning') if warnings else ''}.{kept}", err=True)
     sys.exit(failed.exit_code)
 
@@ -63,10 +71,13 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Publish drafts too.")
 @click.option("--future", is_flag=True, help="Publish articles dated in the future too.")
 @click.option("--expired", is_flag=True, help="Publish expired articles too.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings as errors (a feed item's new id or unredirected URL among them): write nothing.")
 def build_command(site_dir: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
-                  expired: bool) -> None:
+                  expired: bool, strict: bool) -> None:
     """Build the site in SITE_DIR (default: the current folder) into its output folder."""
-    options = BuildOptions(drafts=drafts, future=future, expired=expired, base_url=base_url, output=output)
+    options = BuildOptions(drafts=drafts, future=future, expired=expired, base_url=base_url, output=output,
+                           strict=strict)
     try:
         result = build(site_dir, options)
     except BuildFailed as failed:
@@ -79,5 +90,109 @@ def build_command(site_dir: Path, output: Path | None, base_url: str | None, dra
     _print_diagnostics(result.warnings)
     click.echo(f"Built {_count(result.articles, 'article')}, {_count(result.pages, 'page')}, "
                f"{_count(result.feeds, 'feed')} into {result.output_dir} in {result.seconds:.2f} s")
-    for line in _held_back(result):
+    for line in _held_back(result.publication):
         click.echo(line)
+
+
+@main.command("check")
+@click.argument("site_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
+              help="github: print problems as GitHub Actions annotations, shown on a pull request's lines.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+def check_command(site_dir: Path, output_format: str, strict: bool) -> None:
+    """Check every article of SITE_DIR (drafts and scheduled ones too) without writing anything."""
+    try:
+        result = check_site(site_dir, datetime.now(timezone.utc))
+    except BuildFailed as failed:
+        _fail(failed, "Check")
+        return
+    if output_format == "github":
+        for diagnostic in sorted(result.diagnostics, key=lambda d: (d.path, d.line, d.message)):
+            click.echo(as_github_annotation(diagnostic))
+    else:
+        _print_diagnostics(result.diagnostics)
+    warnings = len(result.diagnostics) - result.errors
+    failed = result.errors > 0 or (strict and warnings > 0)
+    click.echo(f"Checked {_count(result.articles, 'article')}: {_count(result.errors, 'error')}, "
+               f"{_count(warnings, 'warning')}.", err=failed)
+    for line in _held_back(result.publication):
+        click.echo(line)
+    sys.exit(1 if failed else 0)
+
+
+@main.command("new")
+@click.argument("title")
+@click.option("--category", "-c", required=True, help="One of the site's categories.")
+@click.option("--author", "-a", help="The author's name (default: git's user.name, else 'moderator').")
+@click.option("--slug", help="The URL name (default: made from the title).")
+@click.option("--site", "site_dir", default=".", type=click.Path(file_okay=False, path_type=Path),
+              help="The site's folder (default: the current folder).")
+def new_command(title: str, category: str, author: str | None, slug: str | None, site_dir: Path) -> None:
+    """Write a new draft article titled TITLE in the category's folder and print its path."""
+    try:
+        config = load_config(site_dir)
+        path = create_article(config, title, category, author or _default_author(), slug,
+                              datetime.now(timezone.utc))
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics)
+        sys.exit(failed.exit_code)
+    click.echo(path)
+
+
+def _default_author() -> str:
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        name = ""
+    return name or "moderator"
+
+
+@main.command("serve")
+@click.argument("site_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", "-p", default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--future/--no-future", default=True, show_default=True, help="Show articles dated in the future.")
+def serve_command(site_dir: Path, port: int, future: bool) -> None:
+    """Preview SITE_DIR on http://127.0.0.1:PORT/ with drafts shown, rebuilding and reloading
+    the browser on every save. Nothing is written to the output folder."""
+    try:
+        serve(site_dir, port, BuildOptions(drafts=True, future=future),
+              log=lambda line: click.echo(line, err=True))
+    except BuildFailed as failed:
+        _fail(failed, "Serve")
+    except OSError as exc:
+        _fail(BuildFailed([Diagnostic("skillsite serve", 0, f"cannot serve on port {port}: {exc.strerror}",
+                                      "choose another port with --port")], 2))
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--category", "-c", help="Category for articles that do not name one of the site's.")
+@click.option("--author", "-a", help="Author for articles that name none.")
+@click.option("--site", "site_dir", default=".", type=click.Path(file_okay=False, path_type=Path),
+              help="The site's folder (default: the current folder).")
+def import_command(sources: tuple[Path, ...], category: str | None, author: str | None, site_dir: Path) -> None:
+    """Bring articles in from Jekyll, Hugo or Docusaurus files, or from saved forum posts, as
+    content/<category>/<slug>.md. Never overwrites; says, per file, what it could not map."""
+    try:
+        config = load_config(site_dir)
+    except BuildFailed as failed:
+        _fail(failed, "Import")
+        return
+    if category is not None and category not in {c.key for c in config.categories}:
+        _fail(BuildFailed([Diagnostic("--category", 0, f"'{category}' is not a category of this site",
+                                      f"use one of: {', '.join(c.key for c in config.categories)}")], 2), "Import")
+    failures = 0
+    for source in sources:
+        try:
+            article = import_file(source, config, category, author, datetime.now(timezone.utc))
+            target = write_imported(article, config)
+        except ImportProblem as problem:
+            failures += 1
+            click.echo(f"{source}: not imported: {problem}", err=True)
+            continue
+        click.echo(f"{source} -> {target}")
+        for note in article.notes:
+            click.echo(f"  note: {note}")
+    if failures:
+        click.echo(f"{_count(failures, 'file')} not imported.", err=True)
+        sys.exit(1)

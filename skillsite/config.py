@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import schema
@@ -50,6 +50,12 @@ class FeedConfig:
     """The naming authority of feed ids (``domain,year``); set once, never changed."""
     length: int = 20
     """Number of newest articles in each feed."""
+    per_tag: bool = False
+    """Give each tag its feeds too (``tag/<key>/feed.xml``...)."""
+    per_author: bool = False
+    """Give each author their feeds too (``author/<key>/feed.xml``...)."""
+    logo: str | None = None
+    """The feeds' picture: a path on this site (``/images/logo.png``) or a full URL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,8 @@ class SiteConfig:
     """Where the site is built (absolute)."""
     content_dir: Path = field(default=Path("content"))
     """Where the articles are (absolute)."""
+    dates_from_git: bool = True
+    """Fill in ``updated`` from the last commit that modified an article."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -100,8 +108,9 @@ class SiteConfig:
         return urlsplit(self.base_url).path
 
     def absolute_url(self, site_path: str) -> str:
-        """The full URL of a site path such as ``articles/x/``."""
-        return self.base_url + site_path
+        """The full URL of a site path such as ``articles/x/`` (or ``tag/مرحبا/``: encoded;
+        an already encoded path is left as it is)."""
+        return self.base_url + quote(site_path, safe="/%")
 
 
 def load_config(site_dir: Path, base_url: str | None = None, output: Path | None = None) -> SiteConfig:
@@ -175,6 +184,7 @@ class _ConfigReader:
             "output": lambda n: self._folder(n, "output"),
             "content": lambda n: self._folder(n, "content"),
             "feeds": self._feeds,
+            "dates_from_git": lambda n: schema.boolean(n, "dates_from_git"),
         }
         values: dict[str, object] = {}
         for key, node in root.items:
@@ -271,7 +281,7 @@ class _ConfigReader:
         return tuple(items)
 
     def _feeds(self, node: Node) -> FeedConfig:
-        fields = self._fields(node, "feeds", {"id_authority", "length"}, required=())
+        fields = self._fields(node, "feeds", {"id_authority", "length", "per_tag", "per_author", "logo"}, required=())
         if "id_authority" not in fields:
             raise FieldProblem(node.line, "feeds: 'id_authority' is missing", _REQUIRED_HINTS["feeds"])
         authority = schema.one_line(fields["id_authority"], "id_authority") or ""
@@ -280,7 +290,10 @@ class _ConfigReader:
                                f"feeds.id_authority: '{authority}' is not a domain and a date",
                                _REQUIRED_HINTS["feeds"])
         length = schema.integer(fields["length"], "feeds.length") if "length" in fields else 20
-        return FeedConfig(authority, length)
+        per_tag, per_author = (schema.boolean(fields[name], f"feeds.{name}") if name in fields else False
+                               for name in ("per_tag", "per_author"))
+        logo = schema.http_url(fields["logo"], "feeds.logo", allow_site_path=True) if "logo" in fields else None
+        return FeedConfig(authority, length, per_tag, per_author, logo)
 
     def _fields(self, node: Node, name: str, allowed: set[str], required: tuple[str, ...]) -> dict[str, Node]:
         mapping = schema.mapping(node, name)

@@ -98,6 +98,18 @@ def _without_line_separators(yaml_text: str, path: str) -> tuple[str, list[Diagn
     return yaml_text.replace("\u2028", " ").replace("\u2029", " "), warnings
 
 
+def _without_escaped_controls(value, key: Scalar, path: str, problems: list[Diagnostic]):
+    """Text values without control characters written as YAML escapes ("\\x01"): raw ones
+    were removed from the file already; these would break pages and feeds alike."""
+    texts = value if isinstance(value, tuple) else (value,)
+    if not any(isinstance(t, str) and _FORBIDDEN.search(t) for t in texts):
+        return value
+    problems.append(Diagnostic(path, key.line, f"{key.text}: control characters were removed",
+                               "remove the \\x or \\u escapes that write invisible characters", "warning"))
+    cleaned = tuple(_FORBIDDEN.sub("", t) for t in texts)
+    return cleaned if isinstance(value, tuple) else cleaned[0]
+
+
 class FrontMatterReader:
     """Validates one article's front matter against the schema and the site's config."""
 
@@ -150,7 +162,7 @@ class FrontMatterReader:
                 problems.append(Diagnostic(path, problem.line, problem.message, problem.hint))
                 continue
             if value is not None:
-                values[key.text] = value
+                values[key.text] = _without_escaped_controls(value, key, path, problems)
         for name in REQUIRED:
             if name not in values and not any(d.message.startswith(f"{name}:") for d in problems):
                 where = lines.get(name, 2)

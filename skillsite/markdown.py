@@ -149,7 +149,7 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     rewriter = _UrlRewriter(document, targets, url_lines, warnings)
     html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
     summary = document.meta.summary or _first_paragraph(tokens)
-    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings))
+    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links))
 
 
 def _inline_text(token: Token) -> str:
@@ -256,6 +256,8 @@ class _UrlRewriter:
         self._lines = lines
         self._warnings = warnings
         self._line = document.body_line
+        self.internal_links: list[tuple[str, int]] = []
+        """(address on this site, line) for every link and image kept, for ``check``."""
 
     def _line_of(self, url: str) -> int:
         """The line of this occurrence of ``url`` (the sanitiser meets them in order)."""
@@ -270,6 +272,12 @@ class _UrlRewriter:
 
     def __call__(self, element: str, attribute: str, value: str) -> str | None:
         self._line = self._line_of(value)
+        url = self._resolve(element, value)
+        if url is not None and not url.startswith("#") and not urlsplit(url).scheme:
+            self.internal_links.append((url, self._line))
+        return url
+
+    def _resolve(self, element: str, value: str) -> str | None:
         url = value.strip()
         if not url:
             return None

@@ -129,6 +129,9 @@ class RenderedMarkdown:
     """Word count, for reading time."""
     warnings: tuple[Diagnostic, ...]
     """Problems repaired while rendering (bad URLs and the like)."""
+    links: tuple[tuple[str, int], ...] = ()
+    """Addresses on this site that the body links to or loads, as written in the page
+    (root-relative or relative), with the line of each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,8 @@ class Article:
     """Slug of the next-older article."""
     next: str | None = None
     """Slug of the next-newer article."""
+    related: tuple[str, ...] = ()
+    """Slugs of the articles most like it (shared tags, then category), most alike first."""
 
     @property
     def slug(self) -> str:

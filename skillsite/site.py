@@ -5,6 +5,7 @@ Pure functions over immutable values; nothing here reads or writes files.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -13,8 +14,11 @@ from types import MappingProxyType
 
 from .config import SiteConfig
 from .markdown import LinkTargets, reading_minutes
-from .model import Article, Pager, RenderedMarkdown, SourceDocument, Taxonomy, Term
+from .model import Article, Diagnostic, Pager, RenderedMarkdown, SourceDocument, Taxonomy, Term
 from .urls import article_path, listing_path, term_key, term_path
+
+RELATED_COUNT = 3
+"""Related articles shown under each article."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +93,26 @@ def feed_guid(config: SiteConfig, document: SourceDocument) -> str:
     return f"tag:{config.feeds.id_authority}:{meta.date.date().isoformat()}:{first_slug}"
 
 
+def guid_collisions(config: SiteConfig, documents: Iterable[SourceDocument]) -> list[Diagnostic]:
+    """Two articles with one feed id: readers would merge them, or drop one."""
+    owners: dict[str, str] = {}
+    problems = []
+    for document in documents:
+        guid = feed_guid(config, document)
+        other = owners.setdefault(guid, document.path)
+        if other != document.path:
+            line = document.field_lines.get("id", document.field_lines.get("slug", 1))
+            problems.append(Diagnostic(document.path, line, f"the feed id '{guid}' is already used by {other}",
+                                       "each article needs its own id: change or remove the id: field"))
+    return problems
+
+
 def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
                rendered: Mapping[str, RenderedMarkdown]) -> Site:
     """The site model from the published documents and their rendered bodies (by path)."""
     articles = sorted((_article(config, d, rendered[d.path]) for d in documents),
                       key=lambda a: (-a.meta.date.timestamp(), a.slug))
-    articles = _link_neighbours(articles)
+    articles = _link_related(_link_neighbours(articles))
     taxonomies = (
         _categories(config, articles),
         _terms("tag", "Tags", ((a, a.meta.tags) for a in articles)),
@@ -122,6 +140,29 @@ def _link_neighbours(newest_first: list[Article]) -> list[Article]:
         newer = newest_first[index - 1].slug if index > 0 else None
         older = newest_first[index + 1].slug if index + 1 < len(newest_first) else None
         linked.append(replace(article, previous=older, next=newer))
+    return linked
+
+
+def _link_related(newest_first: list[Article], count: int = RELATED_COUNT) -> list[Article]:
+    """Up to ``count`` related articles for each: two points for every tag they share, one
+    for the same category; ties go to the newer article (then the slug: the list's order)."""
+    rank = {article.slug: index for index, article in enumerate(newest_first)}
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for article in newest_first:
+        for key in article.tag_keys:
+            groups[("tag", key)].append(article.slug)
+        groups[("category", article.meta.category)].append(article.slug)
+    linked = []
+    for article in newest_first:
+        scores: dict[str, int] = defaultdict(int)
+        for key in article.tag_keys:
+            for slug in groups[("tag", key)]:
+                scores[slug] += 2
+        for slug in groups[("category", article.meta.category)]:
+            scores[slug] += 1
+        del scores[article.slug]
+        best = heapq.nsmallest(count, scores, key=lambda slug: (-scores[slug], rank[slug]))
+        linked.append(replace(article, related=tuple(best)))
     return linked
 
 

@@ -6,24 +6,39 @@ Templates decide only how things look.
 Every page gets ``site`` and ``page``:
 
 - ``site``: title, tagline, description, language, url (home), base_url, announcement,
-  menu (title, url, current), feeds (title, url, type), archive_url, stylesheet (url)
+  menu (title, url, current), feeds (title, url, type), archive_url, stylesheet (url),
+  icon (url of the theme's favicon.svg, or ''),
+  search (url of the search page, bundle: url of Pagefind's folder, script: url of the
+  theme's search.js, '' when the theme has none; browse: links (title, url) to the
+  category, tag and audience indexes and the archive)
 - ``page``: title, description, canonical (absolute URL), lang and dir (the site's; an
   article in another language carries its own ``lang``/``dir``), feeds (alternates for
-  this page, beyond the site's), noindex
+  this page, beyond the site's), noindex, breadcrumbs (title, url, absolute; from Home
+  to this page; empty on pages without a trail), social (None on noindex pages, else
+  OpenGraph/Twitter values: type, site_name, title, description, url, image (absolute
+  or None), card, article (None, or published, modified, author (url), section, tags)),
+  json_ld (the text of a <script type="application/ld+json">, already escaped, or None)
 
-and, by template: ``article`` (article.html), ``articles`` + ``pager`` (index.html,
-listing.html), ``term`` + ``taxonomy`` (listing.html), ``taxonomy`` + ``terms``
-(terms.html), ``years`` (archive.html), ``target`` (redirect.html).
+and, by template: ``article`` (article.html; its ``related`` are cards), ``articles`` +
+``pager`` (index.html, listing.html), ``term`` + ``taxonomy`` (listing.html),
+``taxonomy`` + ``terms`` (terms.html; a term has title, heading ("For jobseekers" for an
+audience), url, description, count), ``years`` (archive.html), ``target``
+(redirect.html); search.html gets only ``site`` and ``page``.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from .model import Article, Pager, Taxonomy, Term
+from .outputs.feeds import FEED_FORMATS, feed_taxonomies
+from .outputs.static import ICON, SEARCH_SCRIPT
+from .search import BUNDLE as SEARCH_BUNDLE
 from .site import Site
 from .urls import href
 
@@ -44,21 +59,39 @@ def date_view(moment: datetime, zone: ZoneInfo) -> dict:
             "year": local.year}
 
 
+_SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict | None) -> Markup | None:
+    """``data`` as the text of a <script type="application/ld+json">: JSON in which '<', '>'
+    and '&' are written as \\u escapes, so no title can close the element or open a comment."""
+    if data is None:
+        return None
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_UNSAFE)
+    return Markup(text)  # safe: escaped above for the script element's content
+
+
 class Views:
     """Builds view dicts for one site; article cards are made once and shared."""
 
-    def __init__(self, site: Site, stylesheet: str):
+    def __init__(self, site: Site, stylesheet: str, assets: Mapping[str, str] | None = None):
+        """``assets``: versioned URLs of the theme's static files, by path (static.THEME_ASSETS)."""
         self.site = site
+        assets = assets or {}
         config = site.config
         self._base = config.base_path
         self._zone = config.zone
         self._terms = {(t.key, term.key): term for t in site.taxonomies for term in t.terms}
-        self._site_feeds = [
-            {"title": f"{config.title} (RSS)", "url": self.url("feed.xml"), "type": "application/rss+xml"},
-            {"title": f"{config.title} (Atom)", "url": self.url("atom.xml"), "type": "application/atom+xml"},
-        ]
+        self._feed_taxonomies = feed_taxonomies(config)
+        self._site_feeds = self._feeds(config.title, "")
         self._cards = {a.slug: self._card(a) for a in site.articles}
         self._stylesheet = stylesheet
+        self._icon = assets.get(ICON, "")
+        browse = [{"title": t.title, "url": self.url(f"{t.key}/")} for t in site.taxonomies
+                  if t.key != "author" and t.terms]
+        self._search = {"url": self.url("search/"), "bundle": self.url(f"{SEARCH_BUNDLE}/"),
+                        "script": assets.get(SEARCH_SCRIPT, ""),
+                        "browse": [*browse, {"title": "Archive", "url": self.url("archive/")}]}
 
     def url(self, site_path: str) -> str:
         """Root-relative URL of a site path."""
@@ -85,26 +118,94 @@ class Views:
         return [self._cards[slug] for slug in slugs]
 
     def common(self, path: str, title: str, description: str = "", *,
-               feeds: list[dict] | None = None, noindex: bool = False) -> dict:
-        """The ``site`` and ``page`` every template receives."""
+               feeds: list[dict] | None = None, noindex: bool = False, article: Article | None = None,
+               crumbs: tuple[tuple[str, str], ...] = ()) -> dict:
+        """The ``site`` and ``page`` every template receives. ``crumbs`` are the (title,
+        site path) steps below Home that lead to this page; ``article`` is the page's own."""
         config = self.site.config
         lang = config.language
         menu = [{"title": item.title, "url": self._menu_url(item.url),
                  "current": self._is_current(item.url, path)} for item in config.menu]
+        description = description or config.description
+        trail = (("Home", ""), *crumbs) if crumbs else ()
+        breadcrumbs = [{"title": name, "url": self.url(step), "absolute": config.absolute_url(step)}
+                       for name, step in trail]
+        social = None if noindex else self._social(path, title, description, article)
         return {
             "site": {
                 "title": config.title, "tagline": config.tagline, "description": config.description,
                 "language": config.language, "url": self.url(""), "base_url": config.base_url,
                 "announcement": config.announcement, "menu": menu, "feeds": self._site_feeds,
                 "archive_url": self.url("archive/"),
-                "stylesheet": self._stylesheet,
+                "stylesheet": self._stylesheet, "icon": self._icon,
+                "search": self._search,
             },
             "page": {
-                "title": title, "description": description or config.description,
+                "title": title, "description": description,
                 "canonical": config.absolute_url(path), "lang": lang, "dir": text_direction(lang),
-                "feeds": feeds or [], "noindex": noindex,
+                "feeds": feeds or [], "noindex": noindex, "breadcrumbs": breadcrumbs, "social": social,
+                "json_ld": None if noindex else json_ld(self._structured_data(path, article, breadcrumbs)),
             },
         }
+
+    def _social(self, path: str, title: str, description: str, article: Article | None) -> dict:
+        """OpenGraph and Twitter card values: the article's own for an article page."""
+        config = self.site.config
+        image = self.absolute(article.meta.image) if article and article.meta.image else None
+        social = {"type": "article" if article else "website", "site_name": config.title, "title": title,
+                  "description": description, "url": config.absolute_url(path), "image": image,
+                  "card": "summary_large_image" if image else "summary", "article": None}
+        if article:
+            meta = article.meta
+            social["article"] = {
+                "published": meta.date.astimezone(self._zone).isoformat(),
+                "modified": article.last_modified.astimezone(self._zone).isoformat(),
+                "author": config.absolute_url(self._terms[("author", article.author_key)].path),
+                "section": self._terms[("category", meta.category)].name,
+                "tags": [self._terms[("tag", key)].name for key in article.tag_keys],
+            }
+        return social
+
+    def _structured_data(self, path: str, article: Article | None, breadcrumbs: list[dict]) -> dict | None:
+        """JSON-LD for search engines: the Article and its BreadcrumbList; the WebSite (with
+        its search) on the home page; a BreadcrumbList on listings."""
+        config = self.site.config
+        graph: list[dict] = []
+        if path == "":
+            graph.append({
+                "@type": "WebSite", "name": config.title, "url": config.base_url,
+                "description": config.description or None, "inLanguage": config.language,
+                "potentialAction": {"@type": "SearchAction", "query-input": "required name=q",
+                                    "target": config.absolute_url("search/") + "?q={q}"},
+            })
+        if article:
+            meta = article.meta
+            author = self._terms[("author", article.author_key)]
+            graph.append({
+                "@type": "Article", "headline": meta.title, "description": article.summary or None,
+                "url": config.absolute_url(path), "mainEntityOfPage": config.absolute_url(path),
+                "datePublished": meta.date.astimezone(self._zone).isoformat(),
+                "dateModified": article.last_modified.astimezone(self._zone).isoformat(),
+                "author": {"@type": "Person", "name": meta.author, "url": config.absolute_url(author.path)},
+                "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
+                "image": self.absolute(meta.image) if meta.image else None,
+                "inLanguage": meta.lang or config.language,
+                "articleSection": self._terms[("category", meta.category)].name,
+                "keywords": [self._terms[("tag", key)].name for key in article.tag_keys] or None,
+                "isBasedOn": meta.source,
+            })
+        if breadcrumbs:
+            graph.append({"@type": "BreadcrumbList", "itemListElement": [
+                {"@type": "ListItem", "position": n, "name": crumb["title"], "item": crumb["absolute"]}
+                for n, crumb in enumerate(breadcrumbs, 1)]})
+        if not graph:
+            return None
+        return {"@context": "https://schema.org",
+                "@graph": [{k: v for k, v in node.items() if v is not None} for node in graph]}
+
+    def absolute(self, url: str) -> str:
+        """A full URL: site paths ('/images/a.png') under the base URL, others unchanged."""
+        return self.site.config.absolute_url(url[1:]) if url.startswith("/") else url
 
     def _menu_url(self, url: str) -> str:
         return self.url(url[1:]) if url.startswith("/") else url
@@ -133,6 +234,7 @@ class Views:
             "toc": [{"level": h.level, "anchor": h.anchor, "text": h.text} for h in article.toc],
             "source": meta.source,
             "image": meta.image,
+            "related": self.cards(article.related),
             **neighbours,
         }
 
@@ -146,14 +248,24 @@ class Views:
 
     def term(self, taxonomy: Taxonomy, term: Term) -> dict:
         """A term for its own listing page and for term indexes."""
-        return {"key": term.key, "title": term.name, "url": self.url(term.path),
+        heading = term.name
+        if taxonomy.key == "audience":  # "For jobseekers", "For HR managers"
+            heading = "For " + (term.name[:1].lower() + term.name[1:] if term.name[1:2].islower() else term.name)
+        return {"key": term.key, "title": term.name, "heading": heading, "url": self.url(term.path),
                 "description": term.description, "count": len(term.articles),
                 "taxonomy": taxonomy.key, "taxonomy_url": self.url(f"{taxonomy.key}/")}
 
+    def _feeds(self, title: str, folder: str) -> list[dict]:
+        return [{"title": f"{title} ({kind.label})", "url": self.url(folder + kind.name), "type": kind.media_type}
+                for kind in FEED_FORMATS]
+
     def category_feeds(self, key: str) -> list[dict]:
         """The feeds of one category."""
-        term = self._terms[("category", key)]
-        return [
-            {"title": f"{term.name} (RSS)", "url": self.url(f"{term.path}feed.xml"), "type": "application/rss+xml"},
-            {"title": f"{term.name} (Atom)", "url": self.url(f"{term.path}atom.xml"), "type": "application/atom+xml"},
-        ]
+        return self.term_feeds("category", key)
+
+    def term_feeds(self, taxonomy: str, key: str) -> list[dict]:
+        """The feeds of one term (empty when its taxonomy has none: see site.yaml's feeds)."""
+        if taxonomy not in self._feed_taxonomies:
+            return []
+        term = self._terms[(taxonomy, key)]
+        return self._feeds(term.name, term.path)

@@ -3,7 +3,8 @@
 The only module that writes the site. Files go into a staging folder beside the output
 folder; only when every file is written is the staging folder swapped in, in one atomic
 exchange where the kernel offers it (Linux renameat2), so a failed or interrupted build
-leaves the previous output exactly as it was.
+leaves the previous output exactly as it was. A post-write step (the search index) runs
+on the complete staging folder before the swap, never on the live output.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .model import BuildFailed, Diagnostic, OutputFile
@@ -50,8 +51,15 @@ def refuse_dangerous_output(output_dir: Path, site_dir: Path, content_dir: Path)
                                       "set output: to a folder of its own, e.g. output: output")], 2)
 
 
-def write_site(files: list[OutputFile], output_dir: Path) -> None:
-    """Write ``files`` as the new content of ``output_dir``, atomically."""
+PostWrite = Callable[[Path], Sequence[Diagnostic]]
+"""A step run on the complete staging folder before it is swapped in (the search index):
+it may add files there, return warnings, or raise BuildFailed to keep the old output."""
+
+
+def write_site(files: list[OutputFile], output_dir: Path, post_write: PostWrite | None = None
+               ) -> tuple[Diagnostic, ...]:
+    """Write ``files`` as the new content of ``output_dir``, atomically; ``post_write``
+    runs on the staging folder once every file is in it. Returns its warnings."""
     problems = check_collisions(files)
     if problems:
         raise BuildFailed(problems)
@@ -65,9 +73,11 @@ def write_site(files: list[OutputFile], output_dir: Path) -> None:
             target = contained(staging, file.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(file.content)
+        warnings = tuple(post_write(staging)) if post_write else ()
         _swap_in(staging, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return warnings
 
 
 def _remove_stale_staging(output_dir: Path) -> None:

@@ -73,6 +73,22 @@ def sample_site(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory) -> Path:
+    """The sample site's site.yaml with every article of the real-world corpus beside the
+    checkout (one content folder per collection); skips when the corpus is not there."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the real-world corpus is not beside the checkout ({CORPUS})")
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    for collection in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        for article in sorted(collection.rglob("*.md")):
+            target = root / "content" / collection.name / article.relative_to(collection)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(article, target)
+    return root
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by relative path, for byte-for-byte comparisons."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -320,6 +320,19 @@ def test_strips_control_characters_with_a_warning_naming_each_line(site):
     assert (documents[0].meta.title, documents[0].body) == ("Title", "Hello there.\n\nA bell and escape.\n")
 
 
+def test_strips_control_characters_written_as_yaml_escapes_with_a_warning(site):
+    root = site({A: front('title: "Ti\\x01tle"', "date: 2024-03-05", "author: m", "category: jobs",
+                          'tags: ["a\\u0007b", "ok"]')})
+    documents, found = load(root)
+    assert [d.format() for d in found] == [
+        f"{A}:2: warning: title: control characters were removed\n"
+        "  hint: remove the \\x or \\u escapes that write invisible characters",
+        f"{A}:6: warning: tags: control characters were removed\n"
+        "  hint: remove the \\x or \\u escapes that write invisible characters",
+    ]
+    assert (documents[0].meta.title, documents[0].meta.tags) == ("Title", ("ab", "ok"))
+
+
 def test_a_pasted_line_separator_neither_breaks_front_matter_nor_shifts_its_line_numbers(site):
     # U+2028 is a line break to YAML but not to editors: line 3 must still be called line 3.
     text = front("title: Jobs\u2028Fair", "date: 2024-02-30", "author: m", "category: jobs")

@@ -4,19 +4,18 @@ feed parses."""
 
 from __future__ import annotations
 
-import shutil
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 
 import feedparser
-import pytest
 
 from skillsite.build import BuildOptions, build
 from skillsite.loader import load_documents
 from skillsite.config import load_config
-from conftest import CORPUS, NOW, REPO, active_content
+from conftest import NOW, active_content
 
 BASE = "https://forum.skill.jobs/"
 
@@ -64,6 +63,24 @@ def file_for(output: Path, site_path: str) -> Path:
     return path / "index.html" if site_path.endswith("/") or site_path == "" else path
 
 
+_SEARCH_FORM = re.compile(r'<form class="site-search" role="search" action="/search/" method="get">\s*'
+                          r'<label [^<>]*>[^<>]*</label>\s*<input [^<>]*name="q"[^<>]*>\s*'
+                          r'<button type="submit">Search</button>\s*</form>')
+_JSON_LD = re.compile(r'<script type="application/ld\+json">[^<]*</script>')
+_SEARCH_SCRIPT = re.compile(r'<script src="/static/search\.js\?v=[0-9a-f]{10}" defer></script>')
+
+
+def without_theme_scripts(path: Path, output: Path) -> str:
+    """A page without what the theme itself puts there on purpose: the header's search box
+    (a plain GET form to /search/), JSON-LD data blocks (which never run, and hold no '<':
+    see views.json_ld), and on the search page only, the theme's own search.js."""
+    html = path.read_text(encoding="utf-8")
+    html = _JSON_LD.sub("", _SEARCH_FORM.sub("", html, count=1))
+    if path == output / "search" / "index.html":
+        html = _SEARCH_SCRIPT.sub("", html, count=1)
+    return html
+
+
 def check_site(site_dir: Path) -> None:
     """Every promise of the build about its own output."""
     config = load_config(site_dir)
@@ -98,7 +115,7 @@ def check_site(site_dir: Path) -> None:
             assert target.is_file(), f"{path}: {url} -> {target}"
             if parts.fragment and target == path:
                 assert unquote(parts.fragment) in pages[target].ids, f"{path}: {url}"
-        assert active_content(path.read_text(encoding="utf-8")) == [], path
+        assert active_content(without_theme_scripts(path, output)) == [], path
 
     # every feed parses without errors and links only to absolute URLs
     for feed in sorted(output.rglob("*.xml")):
@@ -112,20 +129,6 @@ def check_site(site_dir: Path) -> None:
 def test_sample_site_keeps_every_promise(sample_site):
     build(sample_site, BuildOptions(now=NOW))
     check_site(sample_site)
-
-
-@pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory) -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the real-world corpus is not beside the checkout ({CORPUS})")
-    root = tmp_path_factory.mktemp("corpus")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    for collection in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
-        for article in sorted(collection.rglob("*.md")):
-            target = root / "content" / collection.name / article.relative_to(collection)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(article, target)
-    return root
 
 
 def test_every_real_world_article_publishes_and_keeps_every_promise(corpus_site):

@@ -1,4 +1,4 @@
-"""Site -> HTML pages: home, articles, listings, term indexes, archive, 404, redirects."""
+"""Site -> HTML pages: home, articles, listings, term indexes, archive, search, 404, redirects."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import jinja2
 
-from ..model import OutputFile
+from ..model import Article, OutputFile
 from ..site import Site, paginate
 from ..urls import output_name
 from ..views import Views
@@ -21,8 +21,10 @@ class PageRenderer:
         self.views = views
 
     def page(self, template: str, path: str, title: str, description: str = "", *,
-             feeds=None, noindex=False, **context) -> OutputFile:
-        common = self.views.common(path, title, description, feeds=feeds, noindex=noindex)
+             feeds=None, noindex=False, subject: Article | None = None, crumbs=(), **context) -> OutputFile:
+        """``subject`` is the article a page shows; ``crumbs`` its breadcrumbs below Home."""
+        common = self.views.common(path, title, description, feeds=feeds, noindex=noindex, article=subject,
+                                   crumbs=crumbs)
         html = self._env.get_template(template).render(**common, **context)
         return OutputFile(output_name(path), html.encode("utf-8"), template)
 
@@ -36,20 +38,27 @@ def render_pages(site: Site, renderer: PageRenderer) -> Iterator[OutputFile]:
         title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
         yield renderer.page("index.html", pager.path, title, articles=views.cards(pager.articles),
                             pager=views.pager(pager))
+    categories = {term.key: term for term in site.taxonomy("category").terms}
     for article in site.articles:
+        category = categories[article.meta.category]
         yield renderer.page("article.html", article.path, article.meta.title, article.summary,
-                            feeds=views.category_feeds(article.meta.category), article=views.article(article))
+                            feeds=views.category_feeds(article.meta.category), subject=article,
+                            crumbs=((category.name, category.path), (article.meta.title, article.path)),
+                            article=views.article(article))
     for taxonomy in site.taxonomies:
         terms = [views.term(taxonomy, term) for term in taxonomy.terms]
-        yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title, taxonomy=taxonomy.title, terms=terms)
+        yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title, taxonomy=taxonomy.title, terms=terms,
+                            crumbs=((taxonomy.title, f"{taxonomy.key}/"),))
         for term, term_view in zip(taxonomy.terms, terms, strict=True):
-            feeds = views.category_feeds(term.key) if taxonomy.key == "category" else None
+            feeds = views.term_feeds(taxonomy.key, term.key)
             for pager in paginate(term.path, term.articles, config.per_page):
                 title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
                 yield renderer.page("listing.html", pager.path, title, term.description, feeds=feeds,
+                                    crumbs=((taxonomy.title, f"{taxonomy.key}/"), (term.name, term.path)),
                                     term=term_view, taxonomy=taxonomy.title,
                                     articles=views.cards(pager.articles), pager=views.pager(pager))
     yield renderer.page("archive.html", "archive/", "Archive", years=_archive_years(site, views))
+    yield renderer.page("search.html", "search/", "Search", f"Search the articles of {config.title}.")
     yield renderer.page("404.html", "404.html", "Page not found", noindex=True)
     for old_path, slug in site.redirects:
         target = site.by_slug[slug]

@@ -16,6 +16,12 @@ from ..loader import is_debris
 from ..model import OutputFile
 
 STYLESHEET = "static/style.css"
+SEARCH_SCRIPT = "static/search.js"
+"""The theme's script for the search page (Pagefind's UI); no other page loads a script."""
+ICON = "static/favicon.svg"
+"""The theme's icon for browser tabs and bookmarks."""
+THEME_ASSETS = (STYLESHEET, SEARCH_SCRIPT, ICON)
+"""Theme files that pages link to, by a URL carrying a content hash."""
 
 
 def _files_under(folder: Path) -> Iterable[tuple[str, Path]]:
@@ -45,7 +51,18 @@ def static_files(theme_dirs: list[Path], site_dir: Path) -> list[OutputFile]:
 
 def stylesheet_url(files: Iterable[OutputFile], base_path: str) -> str:
     """The theme stylesheet's URL, with a content hash so browsers may cache it forever."""
+    return asset_url(files, STYLESHEET, base_path)
+
+
+def asset_urls(files: Iterable[OutputFile], base_path: str) -> dict[str, str]:
+    """The URLs of the theme's assets (THEME_ASSETS) that exist, by path."""
+    files = list(files)
+    return {path: url for path in THEME_ASSETS if (url := asset_url(files, path, base_path))}
+
+
+def asset_url(files: Iterable[OutputFile], path: str, base_path: str) -> str:
+    """The URL of the static file at ``path`` with a content hash; '' when there is none."""
     for file in files:
-        if file.path == STYLESHEET:
-            return f"{base_path}{STYLESHEET}?v={hashlib.sha256(file.content).hexdigest()[:10]}"
+        if file.path == path:
+            return f"{base_path}{path}?v={hashlib.sha256(file.content).hexdigest()[:10]}"
     return ""
