@@ -9,19 +9,22 @@ category, audience and tags as filters (``data-pagefind-filter``).
 Without the Pagefind binary the site is built all the same, with a warning; its search
 page then says that search is unavailable.
 
-Determinism: everything skillsite writes is byte-identical from one build to the next, and
-so are Pagefind's scripts, its word index and its fragments. Pagefind (1.5.2) writes the
-values of each filter in hash-map order, which changes from run to run: the filter files
-(``pagefind/filter/*.pf_filter``), hence their names, the metadata file that names them
-(``pagefind/pagefind.<lang>_<hash>.pf_meta``) and ``pagefind-entry.json`` that names that
-differ between two builds of the same input, though they hold the same filters, values
-and pages (tests/test_search.py decodes and compares them). See Pagefind issue #638.
+Determinism: Pagefind's scripts, word index and fragments are byte-identical from one
+run to the next, but Pagefind (1.5.2) writes the values of each filter in hash-map order,
+which changes from run to run (Pagefind issue #638). So after it runs, the filter files
+(``pagefind/filter/*.pf_filter``) are rewritten with their values sorted, and the files
+that name them by hash (``pagefind/pagefind.<lang>_<hash>.pf_meta``, then
+``pagefind-entry.json``) are rewritten to name the new files: the whole index is then
+byte-identical for the same input. The files are gzip'd CBOR behind a "pagefind_dcd"
+signature; only the few CBOR types Pagefind uses are read and written here.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,8 +33,6 @@ from .model import BuildFailed, Diagnostic
 
 BUNDLE = "pagefind"
 """The folder of the output that holds the index and Pagefind's scripts (``/pagefind/``)."""
-VARYING_FILES = re.compile(rf"{BUNDLE}/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)")
-"""The output files whose bytes differ between builds of the same input (see above)."""
 BINARY_VARIABLE = "PAGEFIND_BINARY_PATH"
 """An environment variable naming the binary to use, as Pagefind's own wrapper reads it."""
 TIMEOUT_SECONDS = 600
@@ -79,7 +80,93 @@ def index_site(folder: Path) -> tuple[Diagnostic, ...]:
         output = " ".join((done.stderr or done.stdout).split())[-400:]
         return (_warning(f"the search index was not built: Pagefind exited with status {done.returncode}: {output}",
                          _INSTALL_HINT),)
+    sort_filter_values(folder / BUNDLE)
     return ()
+
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def decode_index_file(raw: bytes):
+    """The value a .pf_meta or .pf_filter file holds."""
+    data = gzip.decompress(raw)
+    if not data.startswith(_SIGNATURE):
+        raise ValueError("not a Pagefind index file")
+    value, end = _cbor_decode(data, len(_SIGNATURE))
+    if end != len(data):
+        raise ValueError("trailing bytes in a Pagefind index file")
+    return value
+
+
+def _encode_index_file(value) -> bytes:
+    return gzip.compress(_SIGNATURE + _cbor_encode(value), mtime=0)
+
+
+def _cbor_decode(data: bytes, at: int):
+    """(value, next offset) of the CBOR item at ``at``: unsigned ints, byte and text
+    strings, arrays (all Pagefind's index files use)."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info >= 24:
+        size = 1 << (info - 24)
+        info, at = int.from_bytes(data[at:at + size], "big"), at + size
+    if major == 0:
+        return info, at
+    if major in (2, 3):
+        raw = data[at:at + info]
+        return (raw if major == 2 else raw.decode()), at + info
+    if major == 4:
+        items = []
+        for _ in range(info):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"CBOR major type {major} is not used by Pagefind's index")
+
+
+def _cbor_encode(value) -> bytes:
+    def head(major: int, number: int) -> bytes:
+        if number < 24:
+            return bytes([major << 5 | number])
+        size = next(s for s in (1, 2, 4, 8) if number < 1 << (8 * s))
+        return bytes([major << 5 | (24 + size.bit_length() - 1)]) + number.to_bytes(size, "big")
+    if isinstance(value, bool) or not isinstance(value, (int, bytes, str, list)):
+        raise ValueError(f"cannot write {type(value).__name__} into a Pagefind index file")
+    if isinstance(value, int):
+        return head(0, value)
+    if isinstance(value, bytes):
+        return head(2, len(value)) + value
+    if isinstance(value, str):
+        encoded = value.encode()
+        return head(3, len(encoded)) + encoded
+    return head(4, len(value)) + b"".join(_cbor_encode(item) for item in value)
+
+
+def sort_filter_values(bundle: Path) -> None:
+    """Rewrite the index so that it no longer depends on the order Pagefind happened to
+    write filter values in (see the module's docstring)."""
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+    for language, details in entry["languages"].items():
+        meta_file = bundle / f"pagefind.{details['hash']}.pf_meta"
+        meta = decode_index_file(meta_file.read_bytes())
+        filters = meta[3]  # [version, pages, chunks, filters: [[name, file hash]...], sorts, ...]
+        for position, (name, file_hash) in enumerate(filters):
+            old_file = bundle / "filter" / f"{file_hash}.pf_filter"
+            filter_name, values = decode_index_file(old_file.read_bytes())
+            content = _encode_index_file([filter_name, sorted(values, key=lambda item: item[0])])
+            new_hash = f"{language}_{hashlib.sha256(content).hexdigest()[:7]}"
+            old_file.unlink()
+            (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(content)
+            filters[position] = [name, new_hash]
+        filters.sort(key=lambda item: item[0])
+        content = _encode_index_file(meta)
+        new_hash = f"{language}_{hashlib.sha256(content).hexdigest()[:10]}"
+        meta_file.unlink()
+        (bundle / f"pagefind.{new_hash}.pf_meta").write_bytes(content)
+        details["hash"] = new_hash
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _warning(message: str, hint: str) -> Diagnostic:

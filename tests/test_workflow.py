@@ -10,7 +10,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from click.testing import CliRunner
 
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
-from conftest import MINIMAL_CONFIG, NOW, article, write_tree
+from conftest import NOW, article, write_tree
 
 
 def run_cli(*args: str):
