@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 
 import jinja2
 
+from .bodies import render_bodies
+from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .feedcontract import check_feed_contract, contract_feed_paths
+from .gitdates import with_git_dates
+from .incremental import produce_pages, template_fingerprint, unchanged_on_disk
 from .loader import load_documents
-from .markdown import LinkTargets, make_markdown, render_markdown
-from .model import BuildFailed, Diagnostic, OutputFile, RenderedMarkdown, SourceDocument
+from .model import BuildFailed, Diagnostic, KeptFile, OutputFile, RenderedMarkdown, SourceDocument
 from .outputs.feeds import render_feeds
-from .outputs.pages import PageRenderer, render_pages
+from .outputs.pages import PageRenderer, PageSpec, page_specs
 from .outputs.sitemap import render_sitemap
 from .outputs.static import asset_urls, static_files, stylesheet_url
-from .search import index_site
-from .gitdates import with_git_dates
+from .parallel import default_jobs
+from .search import SearchIndex
 from .site import Publication, Site, build_site, guid_collisions, link_targets, select_published
 from .templates import make_environment, template_problem, theme_dirs
 from .views import Views
@@ -45,6 +49,8 @@ class BuildOptions:
     """The moment that decides what is published (default: the current time)."""
     strict: bool = False
     """Fail on warnings too (a broken feed contract among them), writing nothing."""
+    jobs: int | None = None
+    """Processes to render with (default: one per core)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +77,8 @@ class BuildResult:
 
 @dataclass(frozen=True, slots=True)
 class Rendering:
-    """A site rendered in memory: what ``build`` writes, ``serve`` serves and ``check`` checks."""
+    """A site made in memory, all but its pages' HTML: what ``build`` writes, ``serve``
+    serves and ``check`` checks."""
 
     config: SiteConfig
     """The validated configuration."""
@@ -83,44 +90,29 @@ class Rendering:
     """The site model."""
     rendered: Mapping[str, RenderedMarkdown]
     """Each published article's rendered body, by path."""
+    pages: tuple[PageSpec, ...]
+    """Every HTML page, described (rendered by ``page_files``)."""
     files: tuple[OutputFile, ...]
-    """Every file of the site (of its valid articles, when there are errors)."""
+    """Every other file: feeds, sitemap, robots.txt, static files."""
+    environment: jinja2.Environment
+    """The templates."""
+    templates: str
+    """A digest of the templates, part of every page's key."""
     diagnostics: tuple[Diagnostic, ...]
     """Every problem found: errors (nothing may be published) and warnings."""
 
 
-class MarkdownCache:
-    """Rendered bodies kept between two renderings in one process (``serve``): a body is
-    rendered again only when its document or the set of link targets changed."""
-
-    def __init__(self) -> None:
-        self._targets: LinkTargets | None = None
-        self._entries: dict[str, tuple[SourceDocument, RenderedMarkdown]] = {}
-
-    def render(self, md, documents: tuple[SourceDocument, ...], targets: LinkTargets) -> dict[str, RenderedMarkdown]:
-        """Each document's rendered body, by path, reusing what has not changed."""
-        if targets != self._targets:
-            self._targets, self._entries = targets, {}
-        rendered = {}
-        for document in documents:
-            entry = self._entries.get(document.path)
-            if entry is None or entry[0] != document:
-                entry = (document, render_markdown(md, document, targets))
-                self._entries[document.path] = entry
-            rendered[document.path] = entry[1]
-        return rendered
-
-
-def render_site(site_dir: Path, options: BuildOptions = BuildOptions(),
-                cache: MarkdownCache | None = None) -> Rendering:
-    """Everything a build produces, in memory. Articles with errors are left out and their
-    errors collected, so that one run finds every problem. Raises BuildFailed only for
-    problems that stop everything (configuration, templates)."""
+def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None) -> Rendering:
+    """Everything a build produces but the pages' HTML, in memory. Articles with errors are
+    left out and their errors collected, so that one run finds every problem. Raises
+    BuildFailed only for problems that stop everything (configuration, templates)."""
     now = options.now or datetime.now(timezone.utc)
+    cache = cache or BuildCache(None)
+    jobs = options.jobs or default_jobs()
     # site.yaml -> SiteConfig (errors exit 2)
     config = load_config(site_dir, options.base_url, options.output)
     # content/*.md -> SourceDocuments; every problem in every file is collected
-    documents, problems = load_documents(config)
+    documents, problems = load_documents(config, cache, jobs)
     # updated dates from git history, where the site is a git repository
     documents = with_git_dates(config, documents)
     problems += guid_collisions(config, documents)
@@ -128,36 +120,65 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(),
     publication = select_published(documents, now, drafts=options.drafts, future=options.future,
                                    expired=options.expired)
     # Markdown -> sanitised HTML, links between articles resolved
-    targets = link_targets(config, publication.published)
-    rendered = (cache or MarkdownCache()).render(make_markdown(), publication.published, targets)
+    rendered = render_bodies(publication.published, link_targets(config, publication.published), cache, jobs)
     problems += [warning for body in rendered.values() for warning in body.warnings]
-    # sort, taxonomies, previous/next
+    # sort, taxonomies, previous/next, related
     site = build_site(config, publication.published, rendered)
-    # pages, feeds, sitemap, static files -> OutputFiles
-    files = render_outputs(config, site)
-    return Rendering(config, tuple(documents), publication, site, rendered, tuple(files), tuple(problems))
+    # pages described; feeds, sitemap and static files made
+    themes = theme_dirs(config)
+    statics = static_files(themes, config.site_dir)
+    try:
+        environment = make_environment(config)
+        views = Views(site, stylesheet_url(statics, config.base_path), asset_urls(statics, config.base_path))
+        pages = tuple(page_specs(site, PageRenderer(views)))
+    except jinja2.TemplateError as exc:
+        raise BuildFailed([template_problem(exc)]) from None
+    files = (*render_feeds(site), *render_sitemap(site, pages), *statics)
+    return Rendering(config, tuple(documents), publication, site, rendered, pages, files, environment,
+                     template_fingerprint(themes), tuple(problems))
+
+
+def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs: int
+               ) -> Iterator[OutputFile | KeptFile]:
+    """Every page: kept where ``reusable(path, key)``, else rendered. Raises BuildFailed
+    on a template error."""
+    for page in produce_pages(rendering.pages, rendering.environment, rendering.templates, reusable, jobs):
+        if isinstance(page, Diagnostic):
+            raise BuildFailed([page])
+        yield page
 
 
 def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the site in ``site_dir``. Raises BuildFailed and writes nothing on any error."""
     started = time.perf_counter()
-    rendering = render_site(site_dir, options)
-    if any(d.severity == "error" for d in rendering.diagnostics):
-        raise BuildFailed(rendering.diagnostics)
-    config = rendering.config
-    refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
-    # the feed contract: the previous output's feed items keep their ids, and moved ones redirect
-    warnings = rendering.diagnostics + tuple(check_feed_contract(
-        previous_feeds(config.output_dir, rendering.site), rendering.site, rendering.publication.published))
-    if options.strict and warnings:
-        raise BuildFailed([replace(warning, severity="error") for warning in warnings])
-    # staging folder, containment and collision checks, search index, atomic swap
-    search_warnings = write_site(list(rendering.files), config.output_dir, post_write=index_site)
-    files = rendering.files
+    cache = BuildCache.open(site_dir)
+    try:
+        rendering = render_site(site_dir, options, cache)
+        if any(d.severity == "error" for d in rendering.diagnostics):
+            raise BuildFailed(rendering.diagnostics)
+        config = rendering.config
+        refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
+        # the feed contract: the previous output's feed items keep their ids, and moved ones redirect
+        warnings = rendering.diagnostics + tuple(check_feed_contract(
+            previous_feeds(config.output_dir, rendering.site), rendering.site, rendering.publication.published))
+        if options.strict and warnings:
+            raise BuildFailed([replace(warning, severity="error") for warning in warnings])
+        # pages kept or rendered; staging folder, search index, atomic swap
+        output = config.output_dir
+        previous = cache.outputs(output) if output.is_dir() else {}
+
+        def reusable(path: str, key: str) -> bool:
+            recorded = previous.get(path)
+            return recorded is not None and recorded.get("key") == key and unchanged_on_disk(output / path, recorded)
+
+        files = chain(page_files(rendering, reusable, options.jobs or default_jobs()), rendering.files)
+        manifest, search_warnings = write_site(files, output, previous, SearchIndex())
+        cache.remember_outputs(output, manifest)
+    finally:
+        cache.save()
     return BuildResult(
-        output_dir=config.output_dir, articles=len(rendering.site.articles),
-        pages=sum(f.path.endswith(".html") for f in files),
-        feeds=sum(f.origin.endswith("feed") for f in files), files=len(files),
+        output_dir=config.output_dir, articles=len(rendering.site.articles), pages=len(rendering.pages),
+        feeds=sum(f.origin.endswith("feed") for f in rendering.files), files=len(manifest),
         seconds=time.perf_counter() - started, publication=rendering.publication,
         warnings=warnings + search_warnings,
     )
@@ -172,18 +193,3 @@ def previous_feeds(output_dir: Path, site: Site) -> dict[str, bytes]:
         except OSError:  # not built before, or not a file
             continue
     return found
-
-
-def render_outputs(config: SiteConfig, site: Site) -> list[OutputFile]:
-    """Every file of the built site."""
-    themes = theme_dirs(config)
-    statics = static_files(themes, config.site_dir)
-    try:
-        env = make_environment(config)
-        renderer = PageRenderer(env, Views(site, stylesheet_url(statics, config.base_path),
-                                           asset_urls(statics, config.base_path)))
-        pages = list(render_pages(site, renderer))
-    except jinja2.TemplateError as exc:
-        raise BuildFailed([template_problem(exc)]) from None
-    feeds = list(render_feeds(site))
-    return [*pages, *feeds, *render_sitemap(site, pages), *statics]

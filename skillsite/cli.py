@@ -6,6 +6,7 @@ configuration errors.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -57,7 +58,25 @@ def _fail(failed: BuildFailed, what: str = "Build") -> None:
     sys.exit(failed.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command; an unexpected failure is reported in a sentence, not a traceback
+    (set SKILLSITE_DEBUG=1 to see it)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in skillsite, not a mistake of the moderator's
+            if os.environ.get("SKILLSITE_DEBUG"):
+                raise
+            click.echo(f"skillsite: internal error: {type(exc).__name__}: {exc}\n"
+                       "  hint: this is a bug in skillsite, not in your site; please report it with the command you "
+                       "ran (SKILLSITE_DEBUG=1 shows the details). Nothing was written.", err=True)
+            sys.exit(70)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="skillsite")
 def main() -> None:
     """skillsite: build a static site of curated career articles."""

@@ -9,8 +9,11 @@ import os
 from pathlib import Path
 
 from .config import SiteConfig
-from .frontmatter import FileProblem, FrontMatterReader, decode, split, strip_forbidden
+from .cache import FINGERPRINT, BuildCache
+from .digests import digest
+from .frontmatter import FileProblem, FrontMatterReader, SplitFile, decode, split, strip_forbidden
 from .model import Diagnostic, SourceDocument
+from .parallel import map_in_processes
 
 ARTICLE_SUFFIX = ".md"
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
@@ -43,39 +46,71 @@ def display_path(path: Path, site_dir: Path) -> str:
         return path.as_posix()
 
 
-def load_documents(config: SiteConfig) -> tuple[list[SourceDocument], list[Diagnostic]]:
-    """Every article under the content folder, and every problem found in any of them."""
-    reader = FrontMatterReader(config)
-    documents: list[SourceDocument] = []
-    problems: list[Diagnostic] = []
+def load_documents(config: SiteConfig, cache: BuildCache | None = None,
+                   jobs: int = 1) -> tuple[list[SourceDocument], list[Diagnostic]]:
+    """Every article under the content folder, and every problem found in any of them.
+    Front matter read before (same file, same bytes, same site settings) comes from the
+    cache; the rest is read in ``jobs`` processes."""
     if not config.content_dir.is_dir():
         return [], [Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
                                "create it and put the articles (.md files) in it, or set content: in site.yaml")]
+    cache = cache or BuildCache(None)
+    settings = _validation_settings(config)
+    problems: list[Diagnostic] = []
+    texts: list[tuple[Path, str, SplitFile, str]] = []  # (file, path, its parts, cache key)
+    text_warnings: list[list[Diagnostic]] = []
     for file in article_files(config.content_dir):
         path = display_path(file, config.site_dir)
-        document, file_problems = _load_one(file, path, config, reader)
-        problems.extend(file_problems)
-        if document is not None:
-            documents.append(document)
+        try:
+            raw = _read(file, path)
+            text, warnings = strip_forbidden(decode(raw, path), path)
+            texts.append((file, path, split(text, path), digest(FINGERPRINT, settings, path, raw)))
+            text_warnings.append(warnings)
+        except FileProblem as problem:
+            problems.append(problem.diagnostic)
+    front_matters = {}
+    missing = []
+    for index, (_, _, _, key) in enumerate(texts):
+        cached = cache.front_matter(key)
+        if cached is None:
+            missing.append(index)
+        else:
+            front_matters[index] = cached
+    reader = FrontMatterReader(config)
+    read = map_in_processes(_read_front_matter, (reader, texts), missing, jobs, chunk=64)
+    for index, (meta, lines, found) in zip(missing, read, strict=True):
+        front_matters[index] = (meta, lines, texts[index][2].body_line, found)
+        if meta is not None:
+            cache.remember_front_matter(texts[index][3], meta, lines, texts[index][2].body_line, found)
+    documents = []
+    for index, (file, path, parts, _) in enumerate(texts):
+        meta, lines, _, found = front_matters[index]
+        problems.extend(text_warnings[index] + list(found))
+        if meta is not None:
+            content_path = file.relative_to(config.content_dir).as_posix()
+            documents.append(SourceDocument(path, content_path, meta, parts.body, parts.body_line, lines))
     problems.extend(_slug_collisions(documents))
     return documents, problems
 
 
-def _load_one(file: Path, path: str, config: SiteConfig, reader: FrontMatterReader):
+def _validation_settings(config: SiteConfig) -> str:
+    """What front matter validation depends on besides the file itself."""
+    return "|".join((",".join(c.key for c in config.categories), ",".join(a.key for a in config.audiences),
+                     config.timezone))
+
+
+def _read(file: Path, path: str) -> bytes:
     size = file.stat().st_size
     if size > MAX_ARTICLE_BYTES:
-        return None, [Diagnostic(path, 0, f"the file is {size // 1024} KB, over the limit of {MAX_ARTICLE_BYTES // 1024} KB",
-                                 "split it into several articles")]
-    try:
-        text, warnings = strip_forbidden(decode(file.read_bytes(), path), path)
-        split_file = split(text, path)
-    except FileProblem as problem:
-        return None, [problem.diagnostic]
-    meta, lines, problems = reader.read(split_file, path)
-    if meta is None:
-        return None, warnings + problems
-    content_path = file.relative_to(config.content_dir).as_posix()
-    return SourceDocument(path, content_path, meta, split_file.body, split_file.body_line, lines), warnings + problems
+        raise FileProblem(Diagnostic(path, 0, f"the file is {size // 1024} KB, over the limit of "
+                                     f"{MAX_ARTICLE_BYTES // 1024} KB", "split it into several articles"))
+    return file.read_bytes()
+
+
+def _read_front_matter(shared, index: int):
+    reader, texts = shared
+    _, path, parts, _ = texts[index]
+    return reader.read(parts, path)
 
 
 def _slug_collisions(documents: list[SourceDocument]) -> list[Diagnostic]:

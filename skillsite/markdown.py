@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .digests import digest
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
 from .urls import encode_url, heading_anchor, href, resolve_content_link
@@ -58,6 +59,11 @@ class LinkTargets:
     """Content path (``jobs/cv.md``) -> site path of the article."""
     by_source: Mapping[str, str]
     """A curated article's ``source`` URL -> its site path here."""
+
+    def answer(self, question: str) -> str | None:
+        """The site path for ``file:<content path>`` or ``source:<URL>``, or None."""
+        kind, _, key = question.partition(":")
+        return (self.by_file if kind == "file" else self.by_source).get(key)
 
 
 def make_markdown() -> MarkdownIt:
@@ -149,7 +155,8 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     rewriter = _UrlRewriter(document, targets, url_lines, warnings)
     html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
     summary = document.meta.summary or _first_paragraph(tokens)
-    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links))
+    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links),
+                            tuple(sorted(rewriter.lookups.items())), digest(html))
 
 
 def _inline_text(token: Token) -> str:
@@ -258,6 +265,13 @@ class _UrlRewriter:
         self._line = document.body_line
         self.internal_links: list[tuple[str, int]] = []
         """(address on this site, line) for every link and image kept, for ``check``."""
+        self.lookups: dict[str, str | None] = {}
+        """Every question asked of the link targets, and its answer (see LinkTargets.answer)."""
+
+    def _lookup(self, question: str) -> str | None:
+        answer = self._targets.answer(question)
+        self.lookups[question] = answer
+        return answer
 
     def _line_of(self, url: str) -> int:
         """The line of this occurrence of ``url`` (the sanitiser meets them in order)."""
@@ -309,7 +323,7 @@ class _UrlRewriter:
         source = self._document.meta.source
         if source:
             absolute = urljoin(source, url)
-            own = self._targets.by_source.get(absolute.partition("#")[0])
+            own = self._lookup(f"source:{absolute.partition('#')[0]}")
             if own is not None:
                 return href(self._targets.base_path, own) + (hash_ + fragment)
             return self._repaired(value, absolute)
@@ -321,10 +335,10 @@ class _UrlRewriter:
         """A link to an article's file: relative to this one's, or (with a leading '/')
         to the content folder."""
         if path.startswith("/"):
-            site_path = self._targets.by_file.get(unquote(path[1:]))
+            site_path = self._lookup(f"file:{unquote(path[1:])}")
             return href(self._targets.base_path, site_path) + encode_url(fragment) if site_path else None
         target = resolve_content_link(self._document.content_path, unquote(path))
-        site_path = self._targets.by_file.get(target) if target else None
+        site_path = self._lookup(f"file:{target}") if target else None
         if site_path is None:
             self._warn(value, f"the link to '{path}' does not lead to a published article; the link was removed",
                        "check the file name and folder (paths are relative to this article's file)")

@@ -132,6 +132,11 @@ class RenderedMarkdown:
     links: tuple[tuple[str, int], ...] = ()
     """Addresses on this site that the body links to or loads, as written in the page
     (root-relative or relative), with the line of each."""
+    lookups: tuple[tuple[str, str | None], ...] = ()
+    """The links to other articles it resolved and what they resolved to: the rendering
+    stays valid only while they resolve the same way."""
+    html_digest: str = ""
+    """A digest of ``html``: what a page's cache key holds instead of the HTML itself."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +163,8 @@ class Article:
     """The feed id; never changes once published."""
     html: str
     """Rendered, sanitised body."""
+    html_digest: str
+    """A digest of ``html``."""
     summary: str
     """Plain-text summary."""
     toc: tuple[Heading, ...]
@@ -242,3 +249,16 @@ class OutputFile:
     """The exact bytes to write."""
     origin: str = ""
     """What produced it, for collision messages."""
+    key: str = ""
+    """The digest of what it was made from, when known (pages): the next build keeps the
+    file if its key is the same."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeptFile:
+    """An output file the last build wrote and this one keeps as it is."""
+
+    path: str
+    """Path inside the output folder."""
+    key: str
+    """The digest of what it was made from (unchanged)."""

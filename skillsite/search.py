@@ -29,6 +29,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .digests import digest
 from .model import BuildFailed, Diagnostic
 
 BUNDLE = "pagefind"
@@ -54,6 +55,21 @@ def find_binary() -> Path | None:
             return Path(shipped)
     found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     return Path(found) if found else None
+
+
+class SearchIndex:
+    """The search index as the writer's post-write step: run again only when a page changed."""
+
+    folder = f"{BUNDLE}/"
+
+    def inputs_key(self, manifest) -> str:
+        """A digest of every page Pagefind reads."""
+        return digest(*(f"{path}={entry['digest']}" for path, entry in sorted(manifest.items())
+                        if path.endswith(".html")))
+
+    def run(self, staging: Path) -> tuple[Diagnostic, ...]:
+        """Index the staging folder."""
+        return index_site(staging)
 
 
 def index_site(folder: Path) -> tuple[Diagnostic, ...]:

@@ -2,9 +2,9 @@
 browser.
 
 The site is kept in memory and served from there: nothing is written, so the published
-output folder is never touched. Rendered article bodies are kept between rebuilds, so a
-save re-renders only what changed. A build with errors shows them in the browser instead
-of stopping; fixing them reloads the page.
+output folder is never touched. Front matter, rendered bodies and pages are kept between
+rebuilds, so a save reads, renders and re-renders only what it changed. A build with
+errors shows them in the browser instead of stopping; fixing them reloads the page.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .build import BuildOptions, MarkdownCache, render_site
+from .build import BuildOptions, Rendering, page_files, render_site
+from .cache import BuildCache
 from .config import CONFIG_NAME
 from .loader import is_debris
-from .model import BuildFailed, Diagnostic
+from .model import BuildFailed, Diagnostic, KeptFile
+from .parallel import default_jobs
 from .templates import builtin_themes_dir
 
 EVENTS_PATH = "/_skillsite/events"
@@ -43,15 +45,18 @@ class Preview:
         self.files: dict[str, bytes] = {}
         self.problems: tuple[Diagnostic, ...] = ()
         self.generation = 0
-        self._cache = MarkdownCache()
+        self._keys: dict[str, str] = {}
+        self._cache = BuildCache.in_memory()
         self._changed = threading.Condition()
 
     def rebuild(self) -> None:
         """Build again; on errors keep the last good pages and remember the problems."""
+        # Only the first build may fork workers: later ones run beside the server's threads.
+        jobs = self.options.jobs if self.generation == 0 else 1
         try:
-            rendering = render_site(self.site_dir, self.options, self._cache)
+            rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache)
             errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
-            files = {f.path: f.content for f in rendering.files}
+            files = None if errors else self._files(rendering, jobs or default_jobs())
         except BuildFailed as failed:
             errors, files = tuple(d for d in failed.diagnostics if d.severity == "error"), None
         with self._changed:
@@ -64,6 +69,16 @@ class Preview:
             self.log(problem.format())
         self.log(f"build {self.generation}: " + (f"{len(errors)} error(s), shown in the browser" if errors
                                                  else f"{len(self.files)} files"))
+
+    def _files(self, rendering: Rendering, jobs: int) -> dict[str, bytes]:
+        """Every file of the site; pages whose key has not changed are taken from the last build."""
+        files = {file.path: file.content for file in rendering.files}
+        keys = {}
+        for page in page_files(rendering, lambda path, key: self._keys.get(path) == key, jobs):
+            files[page.path] = self.files[page.path] if isinstance(page, KeptFile) else page.content
+            keys[page.path] = page.key
+        self._keys = keys
+        return files
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
         """The build generation once it differs from ``seen`` (or after ``timeout``)."""

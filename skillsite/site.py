@@ -127,7 +127,8 @@ def _article(config: SiteConfig, document: SourceDocument, body: RenderedMarkdow
     meta = document.meta
     return Article(
         meta=meta, source_path=document.path, path=article_path(meta.slug),
-        guid=feed_guid(config, document), html=body.html, summary=body.summary, toc=body.toc,
+        guid=feed_guid(config, document), html=body.html, html_digest=body.html_digest, summary=body.summary,
+        toc=body.toc,
         reading_minutes=reading_minutes(body.words), author_key=term_key(meta.author),
         tag_keys=tuple(dict.fromkeys(term_key(t) for t in meta.tags)),
     )

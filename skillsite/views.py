@@ -62,6 +62,23 @@ def date_view(moment: datetime, zone: ZoneInfo) -> dict:
 _SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
+class Html:
+    """An article's body for a template: printed as it is (it is sanitised), and standing for
+    itself by its digest in a page's cache key, so keys are cheap to compute."""
+
+    __slots__ = ("text", "cache_key")
+
+    def __init__(self, text: str, text_digest: str):
+        self.text = text
+        self.cache_key = {"html": text_digest}
+
+    def __html__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def json_ld(data: dict | None) -> Markup | None:
     """``data`` as the text of a <script type="application/ld+json">: JSON in which '<', '>'
     and '&' are written as \\u escapes, so no title can close the element or open a comment."""
@@ -227,7 +244,7 @@ class Views:
                                 if slug else None)
         return {
             **card,
-            "html": Markup(article.html),
+            "html": Html(article.html, article.html_digest),
             "updated": date_view(meta.updated, self._zone) if meta.updated else None,
             "tags": [self._link("tag", key) for key in article.tag_keys],
             "audience": [self._link("audience", key) for key in meta.audience],

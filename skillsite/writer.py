@@ -4,7 +4,8 @@ The only module that writes the site. Files go into a staging folder beside the 
 folder; only when every file is written is the staging folder swapped in, in one atomic
 exchange where the kernel offers it (Linux renameat2), so a failed or interrupted build
 leaves the previous output exactly as it was. A post-write step (the search index) runs
-on the complete staging folder before the swap, never on the live output.
+on the complete staging folder before the swap, never on the live output. Unchanged files
+are hard links to the old ones: not rewritten, their modification times kept.
 """
 
 from __future__ import annotations
@@ -14,28 +15,18 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
-from .model import BuildFailed, Diagnostic, OutputFile
+from .digests import digest
+from .incremental import unchanged_on_disk
+from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .urls import contained
 
 STAGING_MARK = ".staging-"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-
-
-def check_collisions(files: Iterable[OutputFile]) -> list[Diagnostic]:
-    """Two outputs claiming one path: an error naming both."""
-    owners: dict[str, OutputFile] = {}
-    problems = []
-    for file in files:
-        other = owners.setdefault(file.path, file)
-        if other is not file:
-            problems.append(Diagnostic(file.path, 0, f"two outputs would be written to '{file.path}': "
-                                       f"{other.origin} and {file.origin}",
-                                       "rename one of them (a static file may not replace a page)"))
-    return problems
 
 
 def refuse_dangerous_output(output_dir: Path, site_dir: Path, content_dir: Path) -> None:
@@ -51,32 +42,108 @@ def refuse_dangerous_output(output_dir: Path, site_dir: Path, content_dir: Path)
                                       "set output: to a folder of its own, e.g. output: output")], 2)
 
 
-PostWrite = Callable[[Path], Sequence[Diagnostic]]
-"""A step run on the complete staging folder before it is swapped in (the search index):
-it may add files there, return warnings, or raise BuildFailed to keep the old output."""
+class PostWrite(Protocol):
+    """A step run on the complete staging folder before it is swapped in (the search index).
+    It writes into ``folder`` only; it is skipped, and its files of the last build kept, when
+    its inputs have not changed."""
+
+    folder: str
+    """The folder of the output it writes (``pagefind/``)."""
+
+    def inputs_key(self, manifest: Mapping[str, dict]) -> str:
+        """A digest of what it reads, from the entries of the files written so far."""
+
+    def run(self, staging: Path) -> Sequence[Diagnostic]:
+        """Do the step; return warnings, or raise BuildFailed to keep the old output."""
 
 
-def write_site(files: list[OutputFile], output_dir: Path, post_write: PostWrite | None = None
-               ) -> tuple[Diagnostic, ...]:
-    """Write ``files`` as the new content of ``output_dir``, atomically; ``post_write``
-    runs on the staging folder once every file is in it. Returns its warnings."""
-    problems = check_collisions(files)
-    if problems:
-        raise BuildFailed(problems)
+def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previous: Mapping[str, dict] | None = None,
+               post_write: PostWrite | None = None) -> tuple[dict[str, dict], tuple[Diagnostic, ...]]:
+    """Write ``files`` as the new content of ``output_dir``, atomically, and return what was
+    written (path -> key, digest, size, mtime, inode) and the post-write step's warnings.
+
+    ``previous`` is what the last build wrote. A file it wrote that is unchanged (kept, or
+    made again with the same bytes) is hard-linked from the old output instead of written:
+    it keeps its modification time, so deploy tools upload only what changed."""
+    previous = previous or {}
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}{STAGING_MARK}", dir=output_dir.parent))
+    manifest: dict[str, dict] = {}
+    origins: dict[str, str] = {}
     try:
         os.chmod(staging, 0o755)
         for file in files:
+            _check_collision(file, origins)
             target = contained(staging, file.path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.content)
-        warnings = tuple(post_write(staging)) if post_write else ()
+            manifest[file.path] = _place(file, target, output_dir / file.path, previous.get(file.path))
+        warnings = _post_write(post_write, staging, output_dir, manifest, previous) if post_write else ()
         _swap_in(staging, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return manifest, warnings
+
+
+def _check_collision(file: OutputFile | KeptFile, origins: dict[str, str]) -> None:
+    """Two outputs claiming one path: an error naming both."""
+    origin = getattr(file, "origin", "") or "a page kept from the last build"
+    if file.path in origins:
+        other = origins[file.path]
+        raise BuildFailed([Diagnostic(file.path, 0, f"two outputs would be written to '{file.path}': {other} and {origin}",
+                                      "rename one of them (a static file may not replace a page)")])
+    origins[file.path] = origin
+
+
+def _place(file: OutputFile | KeptFile, target: Path, old: Path, recorded: dict | None) -> dict:
+    """Put one file into the staging folder; its manifest entry."""
+    if isinstance(file, KeptFile):
+        _link(old, target)
+        return {**recorded, "key": file.key}
+    content_digest = digest(file.content)
+    if recorded is not None and recorded.get("digest") == content_digest and unchanged_on_disk(old, recorded):
+        _link(old, target)
+        return {**recorded, "key": file.key}
+    target.write_bytes(file.content)
+    return _entry(target, file.key, content_digest)
+
+
+def _entry(file: Path, key: str, content_digest: str) -> dict:
+    status = os.stat(file)
+    return {"key": key, "digest": content_digest, "size": status.st_size, "mtime": status.st_mtime_ns,
+            "inode": status.st_ino}
+
+
+def _link(old: Path, new: Path) -> None:
+    """``new`` becomes the same file as ``old`` (a copy keeping its times where links fail)."""
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
+
+
+def _post_write(step: PostWrite, staging: Path, output_dir: Path, manifest: dict[str, dict],
+                previous: Mapping[str, dict]) -> tuple[Diagnostic, ...]:
+    """Run ``step`` unless its inputs are unchanged and its last files intact; record its files."""
+    key = step.inputs_key(manifest)
+    kept = {path: entry for path, entry in previous.items() if path.startswith(step.folder)}
+    claimed = any(path.startswith(step.folder) for path in manifest)
+    if kept and not claimed and all(entry.get("key") == key and unchanged_on_disk(output_dir / path, entry)
+                    for path, entry in kept.items()):
+        for path, entry in kept.items():
+            target = contained(staging, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link(output_dir / path, target)
+            manifest[path] = entry
+        return ()
+    warnings = tuple(step.run(staging))  # raises if files of the site already claim its folder
+    for file in sorted((staging / step.folder).rglob("*")):
+        if file.is_file():
+            path = file.relative_to(staging).as_posix()
+            content = file.read_bytes()
+            file.unlink()
+            manifest[path] = _place(OutputFile(path, content, key=key), file, output_dir / path, previous.get(path))
     return warnings
 
 

@@ -1,9 +1,15 @@
-"""Site -> HTML pages: home, articles, listings, term indexes, archive, search, 404, redirects."""
+"""Site -> HTML pages: home, articles, listings, term indexes, archive, search, 404, redirects.
+
+Pages are described first (``page_specs``: template, path and the values it receives), and
+rendered after (``render_page``), so that the build can skip pages whose values have not
+changed since the last build and render the others in several processes.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import jinja2
 
@@ -13,24 +19,40 @@ from ..urls import output_name
 from ..views import Views
 
 
-class PageRenderer:
-    """Renders one template into one OutputFile."""
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """One page to render: which template, where, with what."""
 
-    def __init__(self, env: jinja2.Environment, views: Views):
-        self._env = env
+    path: str
+    """The output file's path (``articles/x/index.html``)."""
+    template: str
+    """The template's name."""
+    context: dict
+    """The values the template receives (see views.py)."""
+
+
+def render_page(env: jinja2.Environment, spec: PageSpec) -> OutputFile:
+    """The page's HTML."""
+    html = env.get_template(spec.template).render(**spec.context)
+    return OutputFile(spec.path, html.encode("utf-8"), spec.template)
+
+
+class PageRenderer:
+    """Describes pages: the common values every page receives, and its own."""
+
+    def __init__(self, views: Views):
         self.views = views
 
     def page(self, template: str, path: str, title: str, description: str = "", *,
-             feeds=None, noindex=False, subject: Article | None = None, crumbs=(), **context) -> OutputFile:
+             feeds=None, noindex=False, subject: Article | None = None, crumbs=(), **context) -> PageSpec:
         """``subject`` is the article a page shows; ``crumbs`` its breadcrumbs below Home."""
         common = self.views.common(path, title, description, feeds=feeds, noindex=noindex, article=subject,
                                    crumbs=crumbs)
-        html = self._env.get_template(template).render(**common, **context)
-        return OutputFile(output_name(path), html.encode("utf-8"), template)
+        return PageSpec(output_name(path), template, {**common, **context})
 
 
-def render_pages(site: Site, renderer: PageRenderer) -> Iterator[OutputFile]:
-    """Every HTML page of the site."""
+def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
+    """Every HTML page of the site, described."""
     views = renderer.views
     config = site.config
     slugs = tuple(a.slug for a in site.articles)

@@ -6,19 +6,20 @@ from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from ..model import OutputFile
+from .pages import PageSpec
 from ..site import Site
 
 NOT_LISTED = frozenset({"404.html", "redirect.html"})
 """Templates whose pages are not pages of their own for search engines."""
 
 
-def render_sitemap(site: Site, pages: Iterable[OutputFile]) -> Iterator[OutputFile]:
+def render_sitemap(site: Site, pages: Iterable[PageSpec]) -> Iterator[OutputFile]:
     """sitemap.xml listing every published HTML page (sorted), and robots.txt."""
     config = site.config
     modified = {a.path: a.last_modified.astimezone(config.zone).isoformat() for a in site.articles}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(_site_path(p.path) for p in pages if p.origin not in NOT_LISTED):
+    for path in sorted(_site_path(p.path) for p in pages if p.template not in NOT_LISTED):
         lastmod = f"<lastmod>{modified[path]}</lastmod>" if path in modified else ""
         lines.append(f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")

@@ -1,0 +1,50 @@
+"""The Markdown stage: every published article's body rendered, reusing what the cache
+holds and spreading the rest over processes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .cache import FINGERPRINT, BuildCache
+from .digests import digest
+from .markdown import LinkTargets, make_markdown, render_markdown
+from .model import RenderedMarkdown, SourceDocument
+from .parallel import map_in_processes
+
+
+def body_key(document: SourceDocument, base_path: str) -> str:
+    """Everything a rendering reads, besides the links to other articles (see ``lookups``)."""
+    meta = document.meta
+    return digest(FINGERPRINT, document.path, document.content_path, str(document.body_line), document.body,
+                  meta.source or "", meta.summary or "", base_path)
+
+
+def still_valid(rendered: RenderedMarkdown, targets: LinkTargets) -> bool:
+    """True when every link the body resolved to another article resolves the same way now."""
+    return all(targets.answer(question) == answer for question, answer in rendered.lookups)
+
+
+def render_bodies(documents: tuple[SourceDocument, ...], targets: LinkTargets, cache: BuildCache,
+                  jobs: int = 1) -> Mapping[str, RenderedMarkdown]:
+    """Each document's rendered body, by path."""
+    rendered: dict[str, RenderedMarkdown] = {}
+    missing: list[tuple[SourceDocument, str]] = []
+    for document in documents:
+        key = body_key(document, targets.base_path)
+        cached = cache.body(key)
+        if cached is not None and still_valid(cached, targets):
+            rendered[document.path] = cached
+        else:
+            missing.append((document, key))
+    # forked workers inherit the documents: only their numbers travel to them
+    shared = (make_markdown(), targets, [document for document, _ in missing])
+    fresh = map_in_processes(_render, shared, range(len(missing)), jobs)
+    for (document, key), body in zip(missing, fresh, strict=True):
+        cache.remember_body(key, body)
+        rendered[document.path] = body
+    return {document.path: rendered[document.path] for document in documents}
+
+
+def _render(shared, index: int) -> RenderedMarkdown:
+    md, targets, documents = shared
+    return render_markdown(md, documents[index], targets)

@@ -1,0 +1,220 @@
+"""The persistent build cache: ``.skillsite-cache/`` in the site folder (git-ignored).
+
+It remembers, by content, what is slow to make again:
+
+- an article file's validated front matter, keyed by the file's path and bytes and by the
+  site settings validation depends on;
+- an article's rendered body, keyed by everything rendering reads (body, source, summary,
+  base path) and valid only while the links it resolved still resolve the same way;
+- for every output file, the key of the inputs it was made from and the digest of its
+  bytes, so an unchanged page is not rendered or rewritten again.
+
+Every key also holds the versions of everything that shapes a result (skillsite, the
+Markdown options, the sanitiser policy, the libraries). Entries are JSON, never pickles:
+a cache file is data, not code. A cache that cannot be opened or read (corrupt, foreign,
+locked) is set aside and the build runs without it: it is never trusted over the content.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .markdown import MARKDOWN_VERSION
+from .model import Diagnostic, FrontMatter, Heading, RenderedMarkdown
+from .sanitize import POLICY_VERSION
+
+CACHE_DIR = ".skillsite-cache"
+_SCHEMA = 1
+
+
+def _library_versions() -> str:
+    versions = []
+    for package in ("markdown-it-py", "mdit-py-plugins", "nh3", "jinja2", "pyyaml", "feedgen"):
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=?")
+    return ",".join(versions)
+
+
+FINGERPRINT = f"skillsite={__version__};markdown={MARKDOWN_VERSION};policy={POLICY_VERSION};schema={_SCHEMA};" \
+              f"{_library_versions()}"
+"""Everything besides the content that shapes a cached result."""
+
+
+class BuildCache:
+    """The cache of one site. ``BuildCache.open`` reads it; entries used or made by this
+    build are kept by ``save``, the rest pruned, so the cache does not grow without end."""
+
+    def __init__(self, connection: sqlite3.Connection | None):
+        self._db = connection
+        self._tables: dict[str, dict[str, str]] = {}
+        self._used: dict[str, set[str]] = {"documents": set(), "bodies": set(), "outputs": set()}
+        self._new: dict[str, dict[str, str]] = {"documents": {}, "bodies": {}, "outputs": {}}
+
+    @classmethod
+    def open(cls, site_dir: Path) -> BuildCache:
+        """The site's cache; an unusable cache file is replaced by an empty one."""
+        folder = site_dir / CACHE_DIR
+        for attempt in range(2):
+            try:
+                folder.mkdir(exist_ok=True)
+                connection = sqlite3.connect(folder / "cache.sqlite", timeout=30, isolation_level=None)
+                _prepare(connection)
+                return cls(connection)
+            except (sqlite3.Error, OSError):
+                if attempt == 0:
+                    for leftover in folder.glob("cache.sqlite*"):
+                        leftover.unlink(missing_ok=True)
+        return cls(None)
+
+    @classmethod
+    def in_memory(cls) -> BuildCache:
+        """A cache that lives as long as the process (``serve``, tests)."""
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        _prepare(connection)
+        return cls(connection)
+
+    def _table(self, name: str) -> dict[str, str]:
+        """Every row of a table, read once (one query, however many articles)."""
+        if name not in self._tables:
+            rows: dict[str, str] = {}
+            if self._db is not None:
+                try:
+                    rows = dict(self._db.execute(f"SELECT key, value FROM {name}"))
+                except sqlite3.Error:
+                    rows = {}
+            self._tables[name] = rows
+        return self._tables[name]
+
+    def _get(self, name: str, key: str):
+        raw = self._new[name].get(key) or self._table(name).get(key)
+        if raw is None:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+        self._used[name].add(key)
+        return value
+
+    def _remember(self, name: str, key: str, value) -> None:
+        self._new[name][key] = json.dumps(value, ensure_ascii=False)
+        self._tables.get(name, {}).pop(key, None)
+
+    def front_matter(self, key: str) -> tuple[FrontMatter, dict[str, int], int, list[Diagnostic]] | None:
+        """(front matter, field lines, body line, warnings) of a file read before."""
+        entry = self._get("documents", key)
+        try:
+            return (_front_matter_from(entry["meta"]), entry["lines"], entry["body_line"],
+                    [Diagnostic(**d) for d in entry["warnings"]]) if entry else None
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def remember_front_matter(self, key: str, meta: FrontMatter, lines: dict[str, int], body_line: int,
+                              warnings: list[Diagnostic]) -> None:
+        """Keep a file read in this build."""
+        self._remember("documents", key, {"meta": _front_matter_to(meta), "lines": lines, "body_line": body_line,
+                                          "warnings": [_diagnostic_to(d) for d in warnings]})
+
+    def body(self, key: str) -> RenderedMarkdown | None:
+        """A body rendered before (check its ``lookups`` still hold before using it)."""
+        entry = self._get("bodies", key)
+        try:
+            return _rendered_from(entry) if entry else None
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def remember_body(self, key: str, rendered: RenderedMarkdown) -> None:
+        """Keep a body rendered in this build."""
+        self._remember("bodies", key, _rendered_to(rendered))
+
+    def outputs(self, output_dir: Path) -> dict[str, dict]:
+        """What the last build wrote into ``output_dir``: path -> {key, digest, size, mtime, inode}."""
+        return self._get("outputs", str(output_dir.resolve())) or {}
+
+    def remember_outputs(self, output_dir: Path, outputs: dict[str, dict]) -> None:
+        """What this build wrote into ``output_dir``."""
+        self._remember("outputs", str(output_dir.resolve()), outputs)
+
+    def save(self) -> None:
+        """Write what this build made and drop the documents and bodies it no longer uses."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                for name in ("documents", "bodies"):
+                    keep = self._used[name] | set(self._new[name])
+                    stale = [(key,) for key in self._table(name) if key not in keep]
+                    self._db.executemany(f"DELETE FROM {name} WHERE key = ?", stale)
+                for name, rows in self._new.items():
+                    self._db.executemany(f"INSERT OR REPLACE INTO {name} (key, value) VALUES (?, ?)", rows.items())
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only makes the next build slower
+        finally:
+            self._db.close()
+            self._db = None
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """Create the tables; drop everything written under another fingerprint."""
+    for table in ("meta", "documents", "bodies", "outputs"):
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    if row is None or row[0] != json.dumps(FINGERPRINT):
+        with connection:
+            connection.execute("BEGIN")
+            for table in ("documents", "bodies", "outputs"):
+                connection.execute(f"DELETE FROM {table}")
+            connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)",
+                               (json.dumps(FINGERPRINT),))
+
+
+_DATES = ("date", "updated", "expires")
+_TUPLES = ("tags", "audience", "aliases")
+
+
+def _front_matter_to(meta: FrontMatter) -> dict:
+    data = {name: getattr(meta, name) for name in FrontMatter.__slots__}
+    for name in _DATES:
+        if data[name] is not None:
+            data[name] = data[name].isoformat()
+    for name in _TUPLES:
+        data[name] = list(data[name])
+    return data
+
+
+def _front_matter_from(data: dict) -> FrontMatter:
+    data = dict(data)
+    for name in _DATES:
+        if data.get(name) is not None:
+            data[name] = datetime.fromisoformat(data[name])
+    for name in _TUPLES:
+        data[name] = tuple(data[name])
+    return FrontMatter(**data)
+
+
+def _diagnostic_to(diagnostic: Diagnostic) -> dict:
+    return {name: getattr(diagnostic, name) for name in Diagnostic.__slots__}
+
+
+def _rendered_to(rendered: RenderedMarkdown) -> dict:
+    return {"html": rendered.html, "summary": rendered.summary, "words": rendered.words,
+            "toc": [[h.level, h.anchor, h.text] for h in rendered.toc],
+            "warnings": [_diagnostic_to(w) for w in rendered.warnings],
+            "links": [list(link) for link in rendered.links],
+            "lookups": [list(lookup) for lookup in rendered.lookups], "html_digest": rendered.html_digest}
+
+
+def _rendered_from(data: dict) -> RenderedMarkdown:
+    return RenderedMarkdown(
+        html=data["html"], summary=data["summary"], words=data["words"],
+        toc=tuple(Heading(*h) for h in data["toc"]), warnings=tuple(Diagnostic(**w) for w in data["warnings"]),
+        links=tuple((url, line) for url, line in data["links"]),
+        lookups=tuple((question, answer) for question, answer in data["lookups"]), html_digest=data["html_digest"])

@@ -1,0 +1,52 @@
+"""Work spread over processes (the GIL keeps threads from rendering in parallel).
+
+Workers are forked: they inherit the parent's memory (the parsed site, the templates), so
+only the small task descriptions go to them and only results come back. Results come back
+in task order, so output never depends on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+MIN_TASKS_PER_WORKER = 32
+"""Below this, starting processes costs more than it saves."""
+
+# The work of the pool being run: set just before forking, read by the forked workers.
+# A process pool needs module-level state to hand unpicklable work to its workers.
+_current_work: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def default_jobs() -> int:
+    """The number of processes to use: one per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_in_processes(work: Callable[[Any, Any], Any], shared: Any, tasks: Sequence[Any], jobs: int,
+                     chunk: int = 16) -> Iterator[Any]:
+    """``work(shared, task)`` for every task, in order; in ``jobs`` forked processes when
+    there is enough to do and the system can fork, else here."""
+    global _current_work
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(tasks) < MIN_TASKS_PER_WORKER * 2 or not fork:
+        yield from (work(shared, task) for task in tasks)
+        return
+    _current_work = (work, shared)
+    try:
+        with ProcessPoolExecutor(min(jobs, len(tasks) // MIN_TASKS_PER_WORKER),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_run, tasks, chunksize=chunk)
+    finally:
+        _current_work = None
+
+
+def _run(task: Any) -> Any:
+    work, shared = _current_work
+    return work(shared, task)

@@ -1,0 +1,106 @@
+"""Rebuilds: after any edit, an incremental build (cache, kept pages, several processes)
+writes exactly what a clean one-process build writes, and leaves unchanged files alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from skillsite import parallel
+from skillsite.build import BuildOptions, build
+from skillsite.cache import CACHE_DIR
+from conftest import NOW, REPO, tree_bytes
+
+
+@pytest.fixture(autouse=True)
+def small_work_goes_to_processes_too(monkeypatch):
+    # the sample site is small: let even a few pages go to the process pool
+    monkeypatch.setattr(parallel, "MIN_TASKS_PER_WORKER", 1)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CV = "content/jobs/writing-a-cv-that-gets-read.md"
+EDITS = {
+    "body": lambda root: replace_in(root / CV, "\n## ", "\nA new paragraph, added in an edit.\n\n## "),
+    "title": lambda root: replace_in(root / CV, 'title: "Writing a CV That Gets Read"', 'title: "Writing a CV People Read"'),
+    "date": lambda root: replace_in(root / CV, "date: 2019-07-10T10:30:00+06:00", "date: 2023-01-02T10:30:00+06:00"),
+    "category": lambda root: replace_in(root / CV, "category: jobs", "category: career"),
+    "tags": lambda root: replace_in(root / CV, "tags: [", "tags: [brand-new-tag, "),
+    "delete": lambda root: (root / CV).unlink(),
+    "rename": lambda root: (replace_in(root / CV, "category: jobs", "category: jobs\nslug: cv-that-gets-read\n"
+                                       "aliases: [writing-a-cv-that-gets-read]"), None)[1],
+    "template": lambda root: (root / "themes/default/templates").mkdir(parents=True) or shutil.copy(
+        REPO / "themes/default/templates/_card.html", root / "themes/default/templates/_card.html") and replace_in(
+        root / "themes/default/templates/_card.html", "min read", "minutes to read"),
+    "site.yaml": lambda root: replace_in(root / "site.yaml", "tagline: Be Skilled, Get Hired", "tagline: Skills first"),
+}
+
+
+def clean_build(site: Path, into: Path) -> dict[str, bytes]:
+    """A build with no cache, no previous output, one process."""
+    copy = into / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "output"))
+    build(copy, BuildOptions(now=NOW, jobs=1))
+    return tree_bytes(copy / "output")
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_an_incremental_parallel_rebuild_writes_what_a_clean_build_writes(sample_site, tmp_path, edit):
+    build(sample_site, BuildOptions(now=NOW, jobs=2))
+    EDITS[edit](sample_site)
+    build(sample_site, BuildOptions(now=NOW, jobs=2))
+    incremental = tree_bytes(sample_site / "output")
+    assert incremental == clean_build(sample_site, tmp_path)
+
+
+def test_a_rebuild_rewrites_only_the_files_that_changed(sample_site):
+    build(sample_site, BuildOptions(now=NOW))
+    output = sample_site / "output"
+    before = {p: os.stat(p) for p in output.rglob("*") if p.is_file()}
+    build(sample_site, BuildOptions(now=NOW))  # nothing changed: nothing is rewritten
+    assert {p: (s.st_ino, s.st_mtime_ns) for p, s in before.items()} == {
+        p: (os.stat(p).st_ino, os.stat(p).st_mtime_ns) for p in before}
+    EDITS["body"](sample_site)
+    build(sample_site, BuildOptions(now=NOW))
+    changed = {p.relative_to(output).as_posix() for p, s in before.items()
+               if not p.exists() or (os.stat(p).st_ino, os.stat(p).st_mtime_ns) != (s.st_ino, s.st_mtime_ns)}
+    article = "articles/writing-a-cv-that-gets-read/index.html"
+    assert article in changed
+    assert "index.html" not in changed and "articles/pitching-to-investors/index.html" not in changed
+    assert not {p for p in changed if p.startswith(("tag/", "author/", "category/"))} - {
+        "category/jobs/feed.xml", "category/jobs/atom.xml", "category/jobs/feed.json"}  # the feeds carry the body
+
+
+def test_a_page_edited_by_hand_in_the_output_is_made_again(sample_site):
+    build(sample_site, BuildOptions(now=NOW))
+    page = sample_site / "output/index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"tampered")
+    build(sample_site, BuildOptions(now=NOW))
+    assert page.read_bytes() == good
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "foreign"])
+def test_a_corrupt_or_foreign_cache_is_ignored_never_trusted(sample_site, tmp_path, damage):
+    build(sample_site, BuildOptions(now=NOW))
+    database = sample_site / CACHE_DIR / "cache.sqlite"
+    if damage == "garbage":
+        database.write_bytes(b"SQLite format 3\x00" + os.urandom(4096))
+    elif damage == "empty":
+        database.write_bytes(b"")
+    else:  # written by another version: every entry claims a body that is not this one's
+        with sqlite3.connect(database) as connection:
+            connection.execute("UPDATE meta SET value = '\"another version\"' WHERE key = 'fingerprint'")
+            connection.execute("UPDATE bodies SET value = replace(value, 'Business', 'Forged')")
+    EDITS["title"](sample_site)
+    build(sample_site, BuildOptions(now=NOW))
+    assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
