@@ -19,6 +19,8 @@ from .urls import article_path, listing_path, term_key, term_path
 
 RELATED_COUNT = 3
 """Related articles shown under each article."""
+RELATED_WINDOW = 60
+"""How many of the newest articles of each tag and category are considered for each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +146,12 @@ def _link_neighbours(newest_first: list[Article]) -> list[Article]:
     return linked
 
 
-def _link_related(newest_first: list[Article], count: int = RELATED_COUNT) -> list[Article]:
+def _link_related(newest_first: list[Article], count: int = RELATED_COUNT,
+                  window: int = RELATED_WINDOW) -> list[Article]:
     """Up to ``count`` related articles for each: two points for every tag they share, one
-    for the same category; ties go to the newer article (then the slug: the list's order)."""
+    for the same category, counted among the ``window`` newest articles of each of its tags
+    and of its category (so the work grows with the site, not with its square); ties go to
+    the newer article."""
     rank = {article.slug: index for index, article in enumerate(newest_first)}
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for article in newest_first:
@@ -157,13 +162,13 @@ def _link_related(newest_first: list[Article], count: int = RELATED_COUNT) -> li
     for article in newest_first:
         scores: dict[str, int] = defaultdict(int)
         for key in article.tag_keys:
-            for slug in groups[("tag", key)]:
+            for slug in groups[("tag", key)][:window]:
                 scores[slug] += 2
-        for slug in groups[("category", article.meta.category)]:
+        for slug in groups[("category", article.meta.category)][:window]:
             scores[slug] += 1
-        del scores[article.slug]
-        best = heapq.nsmallest(count, scores, key=lambda slug: (-scores[slug], rank[slug]))
-        linked.append(replace(article, related=tuple(best)))
+        scores.pop(article.slug, None)
+        best = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], rank[item[0]]))
+        linked.append(replace(article, related=tuple(slug for slug, _ in best)))
     return linked
 
 

@@ -108,9 +108,12 @@ def resolve_content_link(article_path_in_content: str, target: str) -> str | Non
 
 
 def contained(root: Path, relative: str) -> Path:
-    """``root/relative``, resolved; raises ValueError when it would leave ``root``."""
-    root = root.resolve()
-    target = (root / relative).resolve()
-    if target == root or not target.is_relative_to(root):
+    """``root/relative``; raises ValueError when ``relative`` could lead out of ``root``: an
+    absolute path, or one with '..', '.' or empty segments, backslashes or NUL. Checked
+    segment by segment, not as a string prefix. The writer creates every folder under its
+    staging root itself, so no symlink can redirect the path once it passes this check."""
+    segments = relative.split("/")
+    if (not relative or relative.startswith("/") or "\\" in relative or "\0" in relative
+            or any(segment in ("", ".", "..") for segment in segments)):
         raise ValueError(f"{relative!r} would be written outside {root}")
-    return target
+    return root.joinpath(*segments)

@@ -98,11 +98,13 @@ class Views:
         config = site.config
         self._base = config.base_path
         self._zone = config.zone
+        self._urls: dict[str, str] = {}
         self._terms = {(t.key, term.key): term for t in site.taxonomies for term in t.terms}
         self._feed_taxonomies = feed_taxonomies(config)
         self._site_feeds = self._feeds(config.title, "")
         self._cards = {a.slug: self._card(a) for a in site.articles}
         self._stylesheet = stylesheet
+        self._menu = [(item.title, self._menu_url(item.url), item.url) for item in config.menu]
         self._icon = assets.get(ICON, "")
         browse = [{"title": t.title, "url": self.url(f"{t.key}/")} for t in site.taxonomies
                   if t.key != "author" and t.terms]
@@ -111,8 +113,11 @@ class Views:
                         "browse": [*browse, {"title": "Archive", "url": self.url("archive/")}]}
 
     def url(self, site_path: str) -> str:
-        """Root-relative URL of a site path."""
-        return href(self._base, site_path)
+        """Root-relative URL of a site path (remembered: pages ask for the same ones)."""
+        url = self._urls.get(site_path)
+        if url is None:
+            url = self._urls[site_path] = href(self._base, site_path)
+        return url
 
     def _link(self, taxonomy: str, key: str) -> dict:
         term = self._terms[(taxonomy, key)]
@@ -141,8 +146,8 @@ class Views:
         site path) steps below Home that lead to this page; ``article`` is the page's own."""
         config = self.site.config
         lang = config.language
-        menu = [{"title": item.title, "url": self._menu_url(item.url),
-                 "current": self._is_current(item.url, path)} for item in config.menu]
+        menu = [{"title": title, "url": url, "current": self._is_current(written, path)}
+                for title, url, written in self._menu]
         description = description or config.description
         trail = (("Home", ""), *crumbs) if crumbs else ()
         breadcrumbs = [{"title": name, "url": self.url(step), "absolute": config.absolute_url(step)}

@@ -25,6 +25,7 @@ from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .urls import contained
 
 STAGING_MARK = ".staging-"
+STANDBY_MARK = ".standby"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -64,26 +65,50 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
 
     ``previous`` is what the last build wrote. A file it wrote that is unchanged (kept, or
     made again with the same bytes) is hard-linked from the old output instead of written:
-    it keeps its modification time, so deploy tools upload only what changed."""
+    it keeps its modification time, so deploy tools upload only what changed.
+
+    Where the system can swap two folders in one step, the output the last build replaced
+    is kept beside the output (``.<output>.standby``) and brought up to date for the next
+    build, file by file, instead of building a whole new tree: a rebuild touches only the
+    files that changed. Its files are never written in place (they may be the live output's
+    files too): a changed file is written beside and renamed over."""
     previous = previous or {}
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(output_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}{STAGING_MARK}", dir=output_dir.parent))
+    standby = output_dir.parent / f".{output_dir.name}{STANDBY_MARK}"
+    reuse = standby.is_dir() and not standby.is_symlink() and output_dir.is_dir() and _can_exchange(output_dir.parent)
+    if not reuse:
+        shutil.rmtree(standby, ignore_errors=True)
+    staging = standby if reuse else Path(tempfile.mkdtemp(prefix=f".{output_dir.name}{STAGING_MARK}",
+                                                          dir=output_dir.parent))
     manifest: dict[str, dict] = {}
     origins: dict[str, str] = {}
     try:
         os.chmod(staging, 0o755)
         for file in files:
             _check_collision(file, origins)
-            target = contained(staging, file.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = _staged(staging, file.path)
+            _make_room(staging, target)
             manifest[file.path] = _place(file, target, output_dir / file.path, previous.get(file.path))
         warnings = _post_write(post_write, staging, output_dir, manifest, previous) if post_write else ()
-        _swap_in(staging, output_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_extras(staging, manifest)
+        old = _swap_in(staging, output_dir)
+        if old is not None and old != standby:
+            os.rename(old, standby)  # the replaced output, kept to become the next build's
+    except BaseException:
+        if staging != standby:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise  # a half-synced standby is brought up to date by the next build, file by file
     return manifest, warnings
+
+
+def _staged(staging: Path, path: str) -> Path:
+    try:
+        return contained(staging, path)
+    except ValueError:
+        raise BuildFailed([Diagnostic(path, 0, "refused to write a file outside the output folder",
+                                      "this path comes from a file or name of the site; rename it")]) from None
 
 
 def _check_collision(file: OutputFile | KeptFile, origins: dict[str, str]) -> None:
@@ -105,7 +130,7 @@ def _place(file: OutputFile | KeptFile, target: Path, old: Path, recorded: dict 
     if recorded is not None and recorded.get("digest") == content_digest and unchanged_on_disk(old, recorded):
         _link(old, target)
         return {**recorded, "key": file.key}
-    target.write_bytes(file.content)
+    _write_beside(target, file.content)
     return _entry(target, file.key, content_digest)
 
 
@@ -115,12 +140,59 @@ def _entry(file: Path, key: str, content_digest: str) -> dict:
             "inode": status.st_ino}
 
 
+def _write_beside(target: Path, content: bytes) -> None:
+    """Write ``target`` without touching the file now there (the live output may share it)."""
+    temporary = target.with_name(f".{target.name}.new-{os.getpid()}")
+    temporary.write_bytes(content)
+    os.replace(temporary, target)
+
+
 def _link(old: Path, new: Path) -> None:
     """``new`` becomes the same file as ``old`` (a copy keeping its times where links fail)."""
     try:
-        os.link(old, new)
+        if os.path.samefile(old, new):
+            return
     except OSError:
-        shutil.copy2(old, new)
+        pass  # ``new`` is not there yet
+    temporary = new.with_name(f".{new.name}.link-{os.getpid()}")
+    try:
+        os.link(old, temporary)
+    except OSError:
+        shutil.copy2(old, temporary)
+    os.replace(temporary, new)
+
+
+def _make_room(root: Path, target: Path) -> None:
+    """Folders for ``target``: a file where a folder must be is removed, and so is a folder
+    where the file must be."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        folder = root
+        for part in target.relative_to(root).parts[:-1]:
+            folder = folder / part
+            if folder.exists() and not folder.is_dir() or folder.is_symlink():
+                folder.unlink()
+            folder.mkdir(exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+
+
+def _remove_extras(staging: Path, manifest: Mapping[str, dict]) -> None:
+    """Remove from the staging folder what the new site does not have (a reused standby
+    holds the site as it was two builds ago, and leftovers of an interrupted build)."""
+    for root, folders, names in os.walk(staging, topdown=False):
+        base = Path(root)
+        for name in names:
+            path = (base / name).relative_to(staging).as_posix()
+            if path not in manifest:
+                (base / name).unlink()
+        for name in folders:
+            folder = base / name
+            if folder.is_symlink():
+                folder.unlink()
+            elif not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def _post_write(step: PostWrite, staging: Path, output_dir: Path, manifest: dict[str, dict],
@@ -132,17 +204,18 @@ def _post_write(step: PostWrite, staging: Path, output_dir: Path, manifest: dict
     if kept and not claimed and all(entry.get("key") == key and unchanged_on_disk(output_dir / path, entry)
                     for path, entry in kept.items()):
         for path, entry in kept.items():
-            target = contained(staging, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = _staged(staging, path)
+            _make_room(staging, target)
             _link(output_dir / path, target)
             manifest[path] = entry
         return ()
+    if not claimed:  # the step writes its folder afresh: the standby's old files go first
+        shutil.rmtree(staging / step.folder, ignore_errors=True)
     warnings = tuple(step.run(staging))  # raises if files of the site already claim its folder
     for file in sorted((staging / step.folder).rglob("*")):
         if file.is_file():
             path = file.relative_to(staging).as_posix()
             content = file.read_bytes()
-            file.unlink()
             manifest[path] = _place(OutputFile(path, content, key=key), file, output_dir / path, previous.get(path))
     return warnings
 
@@ -158,13 +231,15 @@ def _remove_stale_staging(output_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap_in(staging: Path, output_dir: Path) -> None:
-    """Make ``staging`` the output folder; afterwards ``staging`` holds the old output (if any)."""
+def _swap_in(staging: Path, output_dir: Path) -> Path | None:
+    """Make ``staging`` the output folder. Where the two were exchanged in one step,
+    ``staging`` now holds the old output, returned to be kept as the standby; else the old
+    output is removed and None returned."""
     if not output_dir.exists():
         os.rename(staging, output_dir)
-        return
+        return None
     if _exchange(staging, output_dir):
-        return
+        return staging
     parked = staging.with_name(staging.name + "-old")
     os.rename(output_dir, parked)
     try:
@@ -172,7 +247,19 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
     except OSError:
         os.rename(parked, output_dir)
         raise
-    os.rename(parked, staging)
+    shutil.rmtree(parked, ignore_errors=True)
+    return None
+
+
+def _can_exchange(folder: Path) -> bool:
+    """True when this system swaps two folders in one step (probed once per folder)."""
+    probe = Path(tempfile.mkdtemp(prefix=".skillsite-probe-", dir=folder))
+    try:
+        (probe / "a").mkdir()
+        (probe / "b").mkdir()
+        return _exchange(probe / "a", probe / "b")
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:

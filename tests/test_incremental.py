@@ -13,6 +13,7 @@ import pytest
 from skillsite import parallel
 from skillsite.build import BuildOptions, build
 from skillsite.cache import CACHE_DIR
+from skillsite.model import BuildFailed
 from conftest import NOW, REPO, tree_bytes
 
 
@@ -104,3 +105,34 @@ def test_a_corrupt_or_foreign_cache_is_ignored_never_trusted(sample_site, tmp_pa
     EDITS["title"](sample_site)
     build(sample_site, BuildOptions(now=NOW))
     assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
+
+
+def test_the_output_replaced_by_a_build_is_kept_as_a_standby_and_brought_up_to_date(sample_site, tmp_path):
+    for _ in range(3):  # the third build syncs the standby the second one left
+        build(sample_site, BuildOptions(now=NOW))
+    standby = sample_site / ".output.standby"
+    assert standby.is_dir()
+    # damage the standby every way a crash or a person could
+    (standby / "index.html").unlink()
+    (standby / "404.html").write_text("not the page")  # not in place: a new file under the same name
+    shutil.rmtree(standby / "tag")
+    (standby / "tag").write_text("a file where a folder was")
+    (standby / "stray.html").write_text("left by an interrupted build")
+    EDITS["title"](sample_site)
+    build(sample_site, BuildOptions(now=NOW))
+    assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
+
+
+def test_a_failing_build_never_touches_the_live_output_even_through_shared_files(sample_site):
+    for _ in range(3):
+        build(sample_site, BuildOptions(now=NOW))
+    output = sample_site / "output"
+    before = {p: (p.read_bytes(), os.stat(p).st_ino, os.stat(p).st_mtime_ns) for p in output.rglob("*") if p.is_file()}
+    EDITS["body"](sample_site)
+    broken = sample_site / "themes/default/templates/listing.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{% extends 'base.html' %}{% block content %}{{ no_such_value.x }}{% endblock %}")
+    with pytest.raises(BuildFailed):
+        build(sample_site, BuildOptions(now=NOW))
+    assert before == {p: (p.read_bytes(), os.stat(p).st_ino, os.stat(p).st_mtime_ns)
+                      for p in output.rglob("*") if p.is_file()}
