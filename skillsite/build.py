@@ -25,8 +25,9 @@ from .outputs.sitemap import render_sitemap
 from .outputs.static import asset_urls, static_files, stylesheet_url
 from .parallel import default_jobs
 from .search import SearchIndex
-from .site import Publication, Site, build_site, guid_collisions, link_targets, select_published
+from .site import HeldBack, Publication, Site, build_site, guid_collisions, held_back, link_targets, select_published
 from .templates import make_environment, template_problem, theme_dirs
+from .unchanged import inputs_fingerprint, next_change, output_intact
 from .views import Views
 from .writer import refuse_dangerous_output, write_site
 
@@ -69,8 +70,8 @@ class BuildResult:
     """All files written."""
     seconds: float
     """Wall time of the build."""
-    publication: Publication
-    """What was held back (drafts, scheduled, expired)."""
+    held_back: tuple[HeldBack, ...]
+    """What was held back (scheduled, expired, drafts)."""
     warnings: tuple[Diagnostic, ...] = field(default=())
     """Problems that were repaired."""
 
@@ -151,12 +152,20 @@ def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs:
 def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the site in ``site_dir``. Raises BuildFailed and writes nothing on any error."""
     started = time.perf_counter()
+    now = options.now or datetime.now(timezone.utc)
+    options = replace(options, now=now)
+    config = load_config(site_dir, options.base_url, options.output)
     cache = BuildCache.open(site_dir)
     try:
+        # nothing changed since the last build, and its output is intact: nothing to do
+        inputs = inputs_fingerprint(config, (options.drafts, options.future, options.expired), theme_dirs(config),
+                                    cache)
+        last = cache.last_build(config.output_dir)
+        if last is not None and _still_current(last, inputs, now, config.output_dir, cache):
+            return _result_of(last, config.output_dir, started, options.strict)
         rendering = render_site(site_dir, options, cache)
         if any(d.severity == "error" for d in rendering.diagnostics):
             raise BuildFailed(rendering.diagnostics)
-        config = rendering.config
         refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
         # the feed contract: the previous output's feed items keep their ids, and moved ones redirect
         warnings = rendering.diagnostics + tuple(check_feed_contract(
@@ -174,14 +183,34 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
         files = chain(page_files(rendering, reusable, options.jobs or default_jobs()), rendering.files)
         manifest, search_warnings = write_site(files, output, previous, SearchIndex())
         cache.remember_outputs(output, manifest)
+        summary = {
+            "inputs": inputs, "next_change": next_change(rendering.documents, now),
+            "articles": len(rendering.site.articles), "pages": len(rendering.pages),
+            "feeds": sum(f.origin.endswith("feed") for f in rendering.files), "files": len(manifest),
+            "held_back": [[h.path, h.reason, h.when] for h in held_back(rendering.publication)],
+            "warnings": [[d.path, d.line, d.message, d.hint, d.severity] for d in warnings + search_warnings],
+        }
+        cache.remember_build(output, summary)
     finally:
         cache.save()
+    return _result_of(summary, config.output_dir, started, strict=False)
+
+
+def _still_current(last: dict, inputs: str, now: datetime, output: Path, cache: BuildCache) -> bool:
+    """True when the last build's output is what this build would write."""
+    due = last.get("next_change")
+    return (last.get("inputs") == inputs and (due is None or now < datetime.fromisoformat(due))
+            and output_intact(output, cache.outputs(output)))
+
+
+def _result_of(summary: dict, output_dir: Path, started: float, strict: bool) -> BuildResult:
+    warnings = tuple(Diagnostic(*fields) for fields in summary["warnings"])
+    if strict and warnings:
+        raise BuildFailed([replace(warning, severity="error") for warning in warnings])
     return BuildResult(
-        output_dir=config.output_dir, articles=len(rendering.site.articles), pages=len(rendering.pages),
-        feeds=sum(f.origin.endswith("feed") for f in rendering.files), files=len(manifest),
-        seconds=time.perf_counter() - started, publication=rendering.publication,
-        warnings=warnings + search_warnings,
-    )
+        output_dir=output_dir, articles=summary["articles"], pages=summary["pages"], feeds=summary["feeds"],
+        files=summary["files"], seconds=time.perf_counter() - started,
+        held_back=tuple(HeldBack(*fields) for fields in summary["held_back"]), warnings=warnings)
 
 
 def previous_feeds(output_dir: Path, site: Site) -> dict[str, bytes]:

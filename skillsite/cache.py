@@ -18,7 +18,9 @@ locked) is set aside and the build runs without it: it is never trusted over the
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +31,11 @@ from .model import Diagnostic, FrontMatter, Heading, RenderedMarkdown
 from .sanitize import POLICY_VERSION
 
 CACHE_DIR = ".skillsite-cache"
-_SCHEMA = 1
+_TABLES = ("documents", "bodies", "outputs", "files", "builds")
+_PRUNED = ("documents", "bodies", "files")
+"""Tables whose entries are dropped when a build no longer uses them."""
+_SCHEMA = 2
+_RACY_NS = 2_000_000_000
 
 
 def _library_versions() -> str:
@@ -54,8 +60,8 @@ class BuildCache:
     def __init__(self, connection: sqlite3.Connection | None):
         self._db = connection
         self._tables: dict[str, dict[str, str]] = {}
-        self._used: dict[str, set[str]] = {"documents": set(), "bodies": set(), "outputs": set()}
-        self._new: dict[str, dict[str, str]] = {"documents": {}, "bodies": {}, "outputs": {}}
+        self._used: dict[str, set[str]] = {name: set() for name in _TABLES}
+        self._new: dict[str, dict[str, str]] = {name: {} for name in _TABLES}
 
     @classmethod
     def open(cls, site_dir: Path) -> BuildCache:
@@ -142,6 +148,27 @@ class BuildCache:
         """What this build wrote into ``output_dir``."""
         self._remember("outputs", str(output_dir.resolve()), outputs)
 
+    def file_digest(self, file: Path, status: os.stat_result) -> str | None:
+        """The digest of a file read before, if its size, time and inode are unchanged (as git
+        does: a file changed within the last two seconds is always read again)."""
+        entry = self._get("files", str(file))
+        if (entry and [status.st_size, status.st_mtime_ns, status.st_ino] == entry[:3]
+                and time.time_ns() - status.st_mtime_ns > _RACY_NS):
+            return entry[3]
+        return None
+
+    def remember_file_digest(self, file: Path, status: os.stat_result, content_digest: str) -> None:
+        """Remember a file's digest with the status it was read at."""
+        self._remember("files", str(file), [status.st_size, status.st_mtime_ns, status.st_ino, content_digest])
+
+    def last_build(self, output_dir: Path) -> dict | None:
+        """What the last successful build into ``output_dir`` recorded about itself."""
+        return self._get("builds", str(output_dir.resolve()))
+
+    def remember_build(self, output_dir: Path, summary: dict) -> None:
+        """Record this successful build."""
+        self._remember("builds", str(output_dir.resolve()), summary)
+
     def save(self) -> None:
         """Write what this build made and drop the documents and bodies it no longer uses."""
         if self._db is None:
@@ -149,7 +176,7 @@ class BuildCache:
         try:
             with self._db:
                 self._db.execute("BEGIN")
-                for name in ("documents", "bodies"):
+                for name in _PRUNED:
                     keep = self._used[name] | set(self._new[name])
                     stale = [(key,) for key in self._table(name) if key not in keep]
                     self._db.executemany(f"DELETE FROM {name} WHERE key = ?", stale)
@@ -164,13 +191,13 @@ class BuildCache:
 
 def _prepare(connection: sqlite3.Connection) -> None:
     """Create the tables; drop everything written under another fingerprint."""
-    for table in ("meta", "documents", "bodies", "outputs"):
+    for table in ("meta", *_TABLES):
         connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     if row is None or row[0] != json.dumps(FINGERPRINT):
         with connection:
             connection.execute("BEGIN")
-            for table in ("documents", "bodies", "outputs"):
+            for table in _TABLES:
                 connection.execute(f"DELETE FROM {table}")
             connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)",
                                (json.dumps(FINGERPRINT),))

@@ -22,7 +22,7 @@ from .importer import ImportProblem, import_file, write_imported
 from .new import create_article
 from .server import serve
 from .model import BuildFailed, Diagnostic
-from .site import Publication
+from .site import HeldBack, held_back
 
 
 def _print_diagnostics(diagnostics) -> None:
@@ -34,16 +34,11 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _held_back(publication: Publication) -> list[str]:
+def _held_back(articles: tuple[HeldBack, ...]) -> list[str]:
     """Lines saying what was not published and when it will be."""
-    lines = []
-    for document in sorted(publication.scheduled, key=lambda d: d.meta.date):
-        lines.append(f"  scheduled: {document.path} goes live {document.meta.date.isoformat(' ', 'minutes')}")
-    for document in publication.expired:
-        lines.append(f"  expired:   {document.path} (expired {document.meta.expires.isoformat(' ', 'minutes')})")
-    for document in publication.drafts:
-        lines.append(f"  draft:     {document.path} (publish with --drafts, or set draft: false)")
-    return lines
+    wording = {"scheduled": "  scheduled: {} goes live {}", "expired": "  expired:   {} (expired {})",
+               "draft": "  draft:     {} (publish with --drafts, or set draft: false)"}
+    return [wording[article.reason].format(article.path, article.when) for article in articles]
 
 
 def _fail(failed: BuildFailed, what: str = "Build") -> None:
@@ -109,7 +104,7 @@ def build_command(site_dir: Path, output: Path | None, base_url: str | None, dra
     _print_diagnostics(result.warnings)
     click.echo(f"Built {_count(result.articles, 'article')}, {_count(result.pages, 'page')}, "
                f"{_count(result.feeds, 'feed')} into {result.output_dir} in {result.seconds:.2f} s")
-    for line in _held_back(result.publication):
+    for line in _held_back(result.held_back):
         click.echo(line)
 
 
@@ -134,7 +129,7 @@ def check_command(site_dir: Path, output_format: str, strict: bool) -> None:
     failed = result.errors > 0 or (strict and warnings > 0)
     click.echo(f"Checked {_count(result.articles, 'article')}: {_count(result.errors, 'error')}, "
                f"{_count(warnings, 'warning')}.", err=failed)
-    for line in _held_back(result.publication):
+    for line in _held_back(held_back(result.publication)):
         click.echo(line)
     sys.exit(1 if failed else 0)
 

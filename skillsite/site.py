@@ -38,6 +38,26 @@ class Publication:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldBack:
+    """An article a build did not publish, and why."""
+
+    path: str
+    """Its file."""
+    reason: str
+    """``scheduled``, ``expired`` or ``draft``."""
+    when: str
+    """For scheduled and expired articles, the moment (``YYYY-MM-DD HH:MM+hh:mm``)."""
+
+
+def held_back(publication: Publication) -> tuple[HeldBack, ...]:
+    """What ``publication`` holds back: scheduled articles first, soonest first."""
+    return (*(HeldBack(d.path, "scheduled", d.meta.date.isoformat(" ", "minutes"))
+              for d in sorted(publication.scheduled, key=lambda d: d.meta.date)),
+            *(HeldBack(d.path, "expired", d.meta.expires.isoformat(" ", "minutes")) for d in publication.expired),
+            *(HeldBack(d.path, "draft", "") for d in publication.drafts))
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the outputs need, linked by key."""
 

@@ -68,6 +68,8 @@ def test_a_rebuild_rewrites_only_the_files_that_changed(sample_site):
     output = sample_site / "output"
     before = {p: os.stat(p) for p in output.rglob("*") if p.is_file()}
     build(sample_site, BuildOptions(now=NOW))  # nothing changed: nothing is rewritten
+    (sample_site / "site.yaml").write_text((sample_site / "site.yaml").read_text() + "\n")  # nor here: no output change
+    build(sample_site, BuildOptions(now=NOW))
     assert {p: (s.st_ino, s.st_mtime_ns) for p, s in before.items()} == {
         p: (os.stat(p).st_ino, os.stat(p).st_mtime_ns) for p in before}
     EDITS["body"](sample_site)
@@ -107,9 +109,16 @@ def test_a_corrupt_or_foreign_cache_is_ignored_never_trusted(sample_site, tmp_pa
     assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
 
 
+def build_three_times(site: Path) -> None:
+    """Three builds with an edit before each: the third syncs the standby the second left."""
+    for round_ in range(3):
+        (site / "content/jobs/round.md").write_text(
+            f"---\ntitle: Round {round_}\ndate: 2024-01-01\nauthor: m\ncategory: jobs\n---\nText {round_}.\n")
+        build(site, BuildOptions(now=NOW))
+
+
 def test_the_output_replaced_by_a_build_is_kept_as_a_standby_and_brought_up_to_date(sample_site, tmp_path):
-    for _ in range(3):  # the third build syncs the standby the second one left
-        build(sample_site, BuildOptions(now=NOW))
+    build_three_times(sample_site)
     standby = sample_site / ".output.standby"
     assert standby.is_dir()
     # damage the standby every way a crash or a person could
@@ -124,8 +133,7 @@ def test_the_output_replaced_by_a_build_is_kept_as_a_standby_and_brought_up_to_d
 
 
 def test_a_failing_build_never_touches_the_live_output_even_through_shared_files(sample_site):
-    for _ in range(3):
-        build(sample_site, BuildOptions(now=NOW))
+    build_three_times(sample_site)
     output = sample_site / "output"
     before = {p: (p.read_bytes(), os.stat(p).st_ino, os.stat(p).st_mtime_ns) for p in output.rglob("*") if p.is_file()}
     EDITS["body"](sample_site)
@@ -136,3 +144,21 @@ def test_a_failing_build_never_touches_the_live_output_even_through_shared_files
         build(sample_site, BuildOptions(now=NOW))
     assert before == {p: (p.read_bytes(), os.stat(p).st_ino, os.stat(p).st_mtime_ns)
                       for p in output.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing_until_a_scheduled_article_is_due(sample_site):
+    build(sample_site, BuildOptions(now=NOW))
+    output = sample_site / "output"
+    before = {p: os.stat(p).st_mtime_ns for p in output.rglob("*")}
+    again = build(sample_site, BuildOptions(now=NOW))
+    assert (again.articles, again.pages) == (15, 63) and {p: os.stat(p).st_mtime_ns for p in output.rglob("*")} == before
+    assert [h.path for h in again.held_back][0] == "content/career/career-fair-guide-coming-soon.md"
+    later = build(sample_site, BuildOptions(now=NOW.replace(year=2027, month=6, day=2)))  # the fair guide is due
+    assert later.articles == 16 and (output / "articles/career-fair-guide-coming-soon/index.html").is_file()
+
+
+def test_a_rebuild_notices_an_output_file_removed_by_hand(sample_site):
+    build(sample_site, BuildOptions(now=NOW))
+    (sample_site / "output/index.html").unlink()
+    build(sample_site, BuildOptions(now=NOW))
+    assert (sample_site / "output/index.html").is_file()

@@ -1,0 +1,81 @@
+"""Has anything changed since the last build? The fast path of a rebuild.
+
+A build's inputs are the content files, site.yaml, the theme and static files, the command
+line's options, skillsite's own version and, where dates come from git, the commit checked
+out. When their digest is the one the last build recorded, no scheduled article has come due
+and no article has expired since, and every file of the output is still the file that build
+wrote, the output is already what a build would write: nothing needs doing.
+
+File digests are remembered with the file's size, modification time and inode, as git
+does, so an unchanged file is not read again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from .cache import FINGERPRINT, BuildCache
+from .config import CONFIG_NAME, SiteConfig
+from .digests import digest
+from .incremental import unchanged_on_disk
+from .loader import article_files, is_debris
+from .model import SourceDocument
+
+
+def _digests(files: Iterable[Path], root: Path, cache: BuildCache) -> list[str]:
+    parts = []
+    for file in files:
+        status = os.stat(file)
+        known = cache.file_digest(file, status)
+        if known is None:
+            known = digest(file.read_bytes())
+            cache.remember_file_digest(file, status, known)
+        parts.append(f"{file.relative_to(root).as_posix()}={known}")
+    return parts
+
+
+def _theme_files(folders: Iterable[Path]) -> list[Path]:
+    found = []
+    for folder in folders:
+        for root, dirs, names in os.walk(folder, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not is_debris(d))
+            found += [Path(root, name) for name in sorted(names) if not is_debris(name)]
+    return found
+
+
+def _git_head(folder: Path) -> str:
+    try:
+        return subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def inputs_fingerprint(config: SiteConfig, options: tuple, themes: Iterable[Path], cache: BuildCache) -> str:
+    """A digest of everything a build reads (``options``: what the command line changed)."""
+    site = config.site_dir
+    parts = [FINGERPRINT, repr(options), str(config.output_dir), config.base_url]
+    parts += _digests([site / CONFIG_NAME], site, cache)
+    parts += _digests(article_files(config.content_dir), config.content_dir, cache)
+    folders = [theme for theme in themes] + [site / "static"]
+    parts += [str(folder) for folder in folders]
+    parts += _digests(_theme_files(f for f in folders if f.is_dir()), Path("/"), cache)
+    if config.dates_from_git:
+        parts.append(_git_head(config.content_dir))
+    return digest(*parts)
+
+
+def next_change(documents: Iterable[SourceDocument], now: datetime) -> str | None:
+    """The next moment a build would publish or unpublish something (ISO 8601), if any."""
+    moments = [d.meta.date for d in documents if d.meta.date > now]
+    moments += [d.meta.expires for d in documents if d.meta.expires is not None and d.meta.expires > now]
+    return min(moments).isoformat() if moments else None
+
+
+def output_intact(output_dir: Path, manifest: Mapping[str, dict]) -> bool:
+    """True when every file the last build wrote is still there, untouched."""
+    return bool(manifest) and all(unchanged_on_disk(output_dir / path, entry) for path, entry in manifest.items())
