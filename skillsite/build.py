@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from .bodies import render_bodies
-from .cache import BuildCache
+from .cache import CACHE_DIR, BuildCache
 from .config import SiteConfig, load_config
 from .feedcontract import check_feed_contract, contract_feed_paths
 from .gitdates import with_git_dates
@@ -29,7 +29,8 @@ from .site import HeldBack, Publication, Site, build_site, guid_collisions, held
 from .templates import make_environment, template_problem, theme_dirs
 from .unchanged import inputs_fingerprint, next_change, output_intact
 from .views import Views
-from .writer import refuse_dangerous_output, write_site
+from .lock import LOCK_FILE, build_lock
+from .writer import output_marker, refuse_dangerous_output, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +151,19 @@ def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs:
 
 
 def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Build the site in ``site_dir``. Raises BuildFailed and writes nothing on any error."""
+    """Build the site in ``site_dir``. Raises BuildFailed and writes nothing on any error,
+    another build of the site running among them."""
+    with build_lock(site_dir / CACHE_DIR, f"{CACHE_DIR}/{LOCK_FILE}"):
+        return _build(site_dir, options)
+
+
+def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     now = options.now or datetime.now(timezone.utc)
     options = replace(options, now=now)
     config = load_config(site_dir, options.base_url, options.output)
     cache = BuildCache.open(site_dir)
+    full_build = False
     try:
         # nothing changed since the last build, and its output is intact: nothing to do
         inputs = inputs_fingerprint(config, (options.drafts, options.future, options.expired), theme_dirs(config),
@@ -163,6 +171,7 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
         last = cache.last_build(config.output_dir)
         if last is not None and _still_current(last, inputs, now, config.output_dir, cache):
             return _result_of(last, config.output_dir, started, options.strict)
+        full_build = True
         rendering = render_site(site_dir, options, cache)
         if any(d.severity == "error" for d in rendering.diagnostics):
             raise BuildFailed(rendering.diagnostics)
@@ -180,7 +189,8 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
             recorded = previous.get(path)
             return recorded is not None and recorded.get("key") == key and unchanged_on_disk(output / path, recorded)
 
-        files = chain(page_files(rendering, reusable, options.jobs or default_jobs()), rendering.files)
+        files = chain(page_files(rendering, reusable, options.jobs or default_jobs()), rendering.files,
+                      [output_marker()])
         manifest, search_warnings = write_site(files, output, previous, SearchIndex())
         cache.remember_outputs(output, manifest)
         summary = {
@@ -192,7 +202,7 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
         }
         cache.remember_build(output, summary)
     finally:
-        cache.save()
+        cache.save(prune=full_build)
     return _result_of(summary, config.output_dir, started, strict=False)
 
 

@@ -148,7 +148,7 @@ class BuildCache:
         """What this build wrote into ``output_dir``."""
         self._remember("outputs", str(output_dir.resolve()), outputs)
 
-    def file_digest(self, file: Path, status: os.stat_result) -> str | None:
+    def file_digest(self, file: Path | str, status: os.stat_result) -> str | None:
         """The digest of a file read before, if its size, time and inode are unchanged (as git
         does: a file changed within the last two seconds is always read again)."""
         entry = self._get("files", str(file))
@@ -157,7 +157,7 @@ class BuildCache:
             return entry[3]
         return None
 
-    def remember_file_digest(self, file: Path, status: os.stat_result, content_digest: str) -> None:
+    def remember_file_digest(self, file: Path | str, status: os.stat_result, content_digest: str) -> None:
         """Remember a file's digest with the status it was read at."""
         self._remember("files", str(file), [status.st_size, status.st_mtime_ns, status.st_ino, content_digest])
 
@@ -169,14 +169,15 @@ class BuildCache:
         """Record this successful build."""
         self._remember("builds", str(output_dir.resolve()), summary)
 
-    def save(self) -> None:
-        """Write what this build made and drop the documents and bodies it no longer uses."""
+    def save(self, prune: bool = True) -> None:
+        """Write what this build made and (``prune``: after a build that looked at every
+        article) drop the entries it no longer uses."""
         if self._db is None:
             return
         try:
             with self._db:
                 self._db.execute("BEGIN")
-                for name in _PRUNED:
+                for name in _PRUNED if prune else ():
                     keep = self._used[name] | set(self._new[name])
                     stale = [(key,) for key in self._table(name) if key not in keep]
                     self._db.executemany(f"DELETE FROM {name} WHERE key = ?", stale)

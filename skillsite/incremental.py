@@ -48,7 +48,7 @@ def page_key(templates: str, spec: PageSpec) -> str:
                   json.dumps(spec.context, default=_json_default, ensure_ascii=False, separators=(",", ":")))
 
 
-def unchanged_on_disk(file: Path, recorded: dict) -> bool:
+def unchanged_on_disk(file: Path | str, recorded: dict) -> bool:
     """True when ``file`` is still the very file the last build wrote (same inode, size and
     modification time): nobody replaced or edited it since."""
     try:

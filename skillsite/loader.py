@@ -26,16 +26,22 @@ def is_debris(name: str) -> bool:
             or name in ("Thumbs.db", "desktop.ini"))
 
 
-def article_files(content_dir: Path) -> list[Path]:
-    """The article files under ``content_dir``, sorted; symlinks and debris are skipped."""
+def article_paths(content_dir: Path) -> list[str]:
+    """The article files under ``content_dir`` as sorted path strings (cheap to compare);
+    symlinks and debris are skipped."""
     found = []
     for root, dirs, files in os.walk(content_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not is_debris(d) and not os.path.islink(os.path.join(root, d)))
+        dirs[:] = [d for d in dirs if not is_debris(d) and not os.path.islink(os.path.join(root, d))]
         for name in files:
-            path = Path(root, name)
-            if name.endswith(ARTICLE_SUFFIX) and not is_debris(name) and not path.is_symlink():
+            path = os.path.join(root, name)
+            if name.endswith(ARTICLE_SUFFIX) and not is_debris(name) and not os.path.islink(path):
                 found.append(path)
-    return sorted(found)
+    return sorted(found, key=lambda path: path.split(os.sep))
+
+
+def article_files(content_dir: Path) -> list[Path]:
+    """The article files under ``content_dir``, sorted; symlinks and debris are skipped."""
+    return [Path(path) for path in article_paths(content_dir)]
 
 
 def display_path(path: Path, site_dir: Path) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -23,8 +24,16 @@ from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
 from .urls import encode_url, heading_anchor, href, resolve_content_link
 
-MARKDOWN_VERSION = "1"
+MARKDOWN_VERSION = "2"
 """Changes whenever the parser's options or plugins change: cached renders depend on it."""
+MAX_NESTING = 100
+"""markdown-it's limit on nested blocks (a list counts two: the list and its item). The
+parser silently drops whatever lies deeper, and the rest of the document with it, so a
+body that reaches it is refused at its line (``nesting_problem``)."""
+INLINE_NESTING = 10
+"""The nesting limit for text inside a block (links in emphasis in links...). Deeper text
+is kept as plain text, never dropped; the lower limit bounds the time runs of '[' take
+(the parser tries each as a link, up to this many levels deep)."""
 SUMMARY_LIMIT = 300
 WORDS_PER_MINUTE = 220
 
@@ -68,7 +77,7 @@ class LinkTargets:
 
 def make_markdown() -> MarkdownIt:
     """The one configured parser: CommonMark, tables, strikethrough, footnotes, heading ids."""
-    md = MarkdownIt("commonmark", {"html": True, "maxNesting": 100})
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     # Link addresses reach the sanitiser as written, so that one place (_UrlRewriter)
     # checks, resolves and encodes every address, Markdown and raw HTML alike, and can
     # warn about the address the moderator wrote rather than an encoded copy.
@@ -78,7 +87,66 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.after("inline", "explicit_heading_ids", _explicit_heading_ids)
     md.core.ruler.after("block", "markdown_in_html", _markdown_in_html)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_anchor)
+    md.core.ruler.at("inline", _inline_with_own_nesting_limit)
+    for name in _NEED_CLOSING_BRACKET:
+        rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
+        md.inline.ruler.at(name, _only_before_a_closing_bracket(rule))
     return md
+
+
+_NEED_CLOSING_BRACKET = ("link", "image", "footnote_inline", "footnote_ref")
+"""Inline rules that match only text with a ']' further on."""
+
+
+def _only_before_a_closing_bracket(rule):
+    """``rule``, skipped where no ']' follows: each '[' of a text without one would
+    otherwise be tried as a link to the end of the paragraph."""
+    def guarded(state, silent: bool) -> bool:
+        return state.pos < getattr(state.md, "last_bracket", len(state.src)) and rule(state, silent)
+    return guarded
+
+
+_CONTAINERS = frozenset({"blockquote_open", "list_item_open", "footnote_reference_open"})
+"""Blocks whose content markdown-it parses as blocks again, one level deeper."""
+
+
+class _InlineParser:
+    """The parser as inline rules see it: the same MarkdownIt, with INLINE_NESTING."""
+
+    def __init__(self, md: MarkdownIt):
+        self._md = md
+        self.options = OptionsDict({**md.options, "maxNesting": INLINE_NESTING})
+        self.last_bracket = -1
+        """Where the last ']' of the text being parsed is."""
+
+    def __getattr__(self, name: str):
+        return getattr(self._md, name)
+
+
+def _inline_with_own_nesting_limit(state) -> None:
+    """markdown-it's core ``inline`` rule, run under INLINE_NESTING: 100,000 '[' take a
+    second instead of ten."""
+    md = _InlineParser(state.md)
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            md.last_bracket = token.content.rfind("]")
+            state.md.inline.parse(token.content, md, state.env, token.children)
+
+
+def nesting_problem(tokens: list[Token], document: SourceDocument) -> Diagnostic | None:
+    """An error at the first line nested so deeply that markdown-it dropped what lies
+    inside it (and everything after it), or None."""
+    for token in tokens:
+        # a container opened at this level has its content parsed at MAX_NESTING: dropped
+        if token.type in _CONTAINERS and token.level >= MAX_NESTING - 1:
+            line = document.body_line + (token.map[0] if token.map else 0)
+            return Diagnostic(document.path, line,
+                              f"lists and block quotes are nested too deeply here (over {MAX_NESTING} levels, "
+                              "a list counting two): the rest of the article would be lost",
+                              "nest lists and quotes a few levels deep at most; put the rest in paragraphs")
+    return None
 
 
 def _markdown_in_html(state) -> None:
@@ -151,7 +219,8 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     tokens = md.parse(document.body, {})
     toc = _shift_headings(tokens)
     url_lines = _url_lines(tokens, document.body_line)
-    warnings: list[Diagnostic] = []
+    too_deep = nesting_problem(tokens, document)
+    warnings: list[Diagnostic] = [too_deep] if too_deep else []
     rewriter = _UrlRewriter(document, targets, url_lines, warnings)
     html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
     summary = document.meta.summary or _first_paragraph(tokens)

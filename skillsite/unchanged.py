@@ -22,28 +22,30 @@ from .cache import FINGERPRINT, BuildCache
 from .config import CONFIG_NAME, SiteConfig
 from .digests import digest
 from .incremental import unchanged_on_disk
-from .loader import article_files, is_debris
+from .loader import article_paths, is_debris
 from .model import SourceDocument
 
 
-def _digests(files: Iterable[Path], root: Path, cache: BuildCache) -> list[str]:
+def _digests(files: Iterable[str], cache: BuildCache) -> list[str]:
+    """'path=digest' for each file (path strings: this runs for every article, every build)."""
     parts = []
     for file in files:
         status = os.stat(file)
         known = cache.file_digest(file, status)
         if known is None:
-            known = digest(file.read_bytes())
+            with open(file, "rb") as handle:
+                known = digest(handle.read())
             cache.remember_file_digest(file, status, known)
-        parts.append(f"{file.relative_to(root).as_posix()}={known}")
+        parts.append(f"{file}={known}")
     return parts
 
 
-def _theme_files(folders: Iterable[Path]) -> list[Path]:
+def _theme_files(folders: Iterable[Path]) -> list[str]:
     found = []
     for folder in folders:
         for root, dirs, names in os.walk(folder, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not is_debris(d))
-            found += [Path(root, name) for name in sorted(names) if not is_debris(name)]
+            found += [os.path.join(root, name) for name in sorted(names) if not is_debris(name)]
     return found
 
 
@@ -59,11 +61,11 @@ def inputs_fingerprint(config: SiteConfig, options: tuple, themes: Iterable[Path
     """A digest of everything a build reads (``options``: what the command line changed)."""
     site = config.site_dir
     parts = [FINGERPRINT, repr(options), str(config.output_dir), config.base_url]
-    parts += _digests([site / CONFIG_NAME], site, cache)
-    parts += _digests(article_files(config.content_dir), config.content_dir, cache)
-    folders = [theme for theme in themes] + [site / "static"]
+    parts += _digests([str(site / CONFIG_NAME)], cache)
+    parts += _digests(article_paths(config.content_dir), cache)
+    folders = [*themes, site / "static"]
     parts += [str(folder) for folder in folders]
-    parts += _digests(_theme_files(f for f in folders if f.is_dir()), Path("/"), cache)
+    parts += _digests(_theme_files(f for f in folders if f.is_dir()), cache)
     if config.dates_from_git:
         parts.append(_git_head(config.content_dir))
     return digest(*parts)
@@ -78,4 +80,5 @@ def next_change(documents: Iterable[SourceDocument], now: datetime) -> str | Non
 
 def output_intact(output_dir: Path, manifest: Mapping[str, dict]) -> bool:
     """True when every file the last build wrote is still there, untouched."""
-    return bool(manifest) and all(unchanged_on_disk(output_dir / path, entry) for path, entry in manifest.items())
+    base = os.path.join(output_dir, "")
+    return bool(manifest) and all(unchanged_on_disk(base + path, entry) for path, entry in manifest.items())

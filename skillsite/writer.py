@@ -41,6 +41,21 @@ def refuse_dangerous_output(output_dir: Path, site_dir: Path, content_dir: Path)
     if reason:
         raise BuildFailed([Diagnostic("site.yaml", 0, f"output: '{output}' is {reason}; building there would replace it",
                                       "set output: to a folder of its own, e.g. output: output")], 2)
+    if output.is_dir() and not (output / OUTPUT_MARKER).is_file() and any(output.iterdir()):
+        raise BuildFailed([Diagnostic("site.yaml", 0, f"output: '{output}' holds files that skillsite did not write "
+                                      f"(it has no {OUTPUT_MARKER} file); building there would replace them",
+                                      "set output: to a new or empty folder, or move those files away first")], 2)
+
+
+OUTPUT_MARKER = ".skillsite-output"
+"""The file by which skillsite knows an output folder as its own: a non-empty folder
+without it is never replaced."""
+
+
+def output_marker() -> OutputFile:
+    """The marker file every build writes into its output."""
+    return OutputFile(OUTPUT_MARKER, b"This folder is written by skillsite build, which replaces it whole: "
+                                     b"do not keep other files in it.\n", "skillsite's output marker")
 
 
 class PostWrite(Protocol):

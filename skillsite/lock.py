@@ -1,0 +1,46 @@
+"""One build of a site at a time.
+
+``build`` holds an exclusive lock on ``.skillsite-cache/build.lock`` in the site folder
+while it runs; a second build of the same site is refused at once rather than left to
+interleave its writes with the first one's. The lock is the kernel's (``flock``): it goes
+with the process that holds it, so a build that is killed never leaves a stale lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .model import BuildFailed, Diagnostic
+
+LOCK_FILE = "build.lock"
+"""The lock's file, in the site's cache folder."""
+
+
+@contextmanager
+def build_lock(cache_dir: Path, shown_as: str) -> Iterator[None]:
+    """Hold the site's build lock for the ``with`` block. Raises BuildFailed (exit 1)
+    when another build holds it; ``shown_as`` names the lock file in that message."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(cache_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
+            raise BuildFailed([Diagnostic(
+                shown_as, 0, f"another build of this site is running{f' (process {holder})' if holder else ''}; "
+                             "this one was not started",
+                "wait until it has finished, then build again (two builds at once would write the same output)")]
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(descriptor, 0)
+    finally:
+        os.close(descriptor)  # releases the lock
