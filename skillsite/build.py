@@ -191,7 +191,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
 
         files = chain(page_files(rendering, reusable, options.jobs or default_jobs()), rendering.files,
                       [output_marker()])
-        manifest, search_warnings = write_site(files, output, previous, SearchIndex())
+        manifest, search_warnings = write_site(files, output, previous, SearchIndex() if config.search else None)
         cache.remember_outputs(output, manifest)
         summary = {
             "inputs": inputs, "next_change": next_change(rendering.documents, now),

@@ -96,6 +96,8 @@ class SiteConfig:
     """Where the articles are (absolute)."""
     dates_from_git: bool = True
     """Fill in ``updated`` from the last commit that modified an article."""
+    search: bool = True
+    """Build the search index (Pagefind) and show the search box and page."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -185,6 +187,7 @@ class _ConfigReader:
             "content": lambda n: self._folder(n, "content"),
             "feeds": self._feeds,
             "dates_from_git": lambda n: schema.boolean(n, "dates_from_git"),
+            "search": lambda n: schema.boolean(n, "search"),
         }
         values: dict[str, object] = {}
         for key, node in root.items:

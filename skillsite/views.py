@@ -160,7 +160,7 @@ class Views:
                 "announcement": config.announcement, "menu": menu, "feeds": self._site_feeds,
                 "archive_url": self.url("archive/"),
                 "stylesheet": self._stylesheet, "icon": self._icon,
-                "search": self._search,
+                "search": self._search if config.search else None,
             },
             "page": {
                 "title": title, "description": description,
@@ -194,12 +194,12 @@ class Views:
         config = self.site.config
         graph: list[dict] = []
         if path == "":
-            graph.append({
-                "@type": "WebSite", "name": config.title, "url": config.base_url,
-                "description": config.description or None, "inLanguage": config.language,
-                "potentialAction": {"@type": "SearchAction", "query-input": "required name=q",
-                                    "target": config.absolute_url("search/") + "?q={q}"},
-            })
+            website = {"@type": "WebSite", "name": config.title, "url": config.base_url,
+                       "description": config.description or None, "inLanguage": config.language}
+            if config.search:
+                website["potentialAction"] = {"@type": "SearchAction", "query-input": "required name=q",
+                                              "target": config.absolute_url("search/") + "?q={q}"}
+            graph.append(website)
         if article:
             meta = article.meta
             author = self._terms[("author", article.author_key)]

@@ -121,3 +121,13 @@ def test_the_binary_is_found_through_the_installed_package_or_the_environment(mo
     assert found is None or os.access(found, os.X_OK)
     monkeypatch.setenv(BINARY_VARIABLE, str(tmp_path / "elsewhere"))
     assert find_binary() == tmp_path / "elsewhere"
+
+
+def test_a_site_without_search_has_no_index_no_search_page_and_no_search_box(site):
+    from conftest import MINIMAL_CONFIG
+    root = site({"site.yaml": MINIMAL_CONFIG + "search: false\n", "content/jobs/a.md": article("A")})
+    build(root, BuildOptions(now=NOW))
+    output = root / "output"
+    assert not (output / BUNDLE).exists() and not (output / "search").exists()
+    assert 'role="search"' not in (output / "index.html").read_text()
+    assert "SearchAction" not in (output / "index.html").read_text()

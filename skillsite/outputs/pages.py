@@ -80,7 +80,8 @@ def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
                                     term=term_view, taxonomy=taxonomy.title,
                                     articles=views.cards(pager.articles), pager=views.pager(pager))
     yield renderer.page("archive.html", "archive/", "Archive", years=_archive_years(site, views))
-    yield renderer.page("search.html", "search/", "Search", f"Search the articles of {config.title}.")
+    if config.search:
+        yield renderer.page("search.html", "search/", "Search", f"Search the articles of {config.title}.")
     yield renderer.page("404.html", "404.html", "Page not found", noindex=True)
     for old_path, slug in site.redirects:
         target = site.by_slug[slug]
