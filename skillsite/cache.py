@@ -34,7 +34,7 @@ CACHE_DIR = ".skillsite-cache"
 _TABLES = ("documents", "bodies", "outputs", "files", "builds")
 _PRUNED = ("documents", "bodies", "files")
 """Tables whose entries are dropped when a build no longer uses them."""
-_SCHEMA = 2
+_SCHEMA = 3
 _RACY_NS = 2_000_000_000
 
 
@@ -113,20 +113,20 @@ class BuildCache:
         self._new[name][key] = json.dumps(value, ensure_ascii=False)
         self._tables.get(name, {}).pop(key, None)
 
-    def front_matter(self, key: str) -> tuple[FrontMatter, dict[str, int], int, list[Diagnostic]] | None:
-        """(front matter, field lines, body line, warnings) of a file read before."""
+    def document(self, key: str) -> dict | None:
+        """An article file read before: {meta, lines, body_line, body, problems}."""
         entry = self._get("documents", key)
         try:
-            return (_front_matter_from(entry["meta"]), entry["lines"], entry["body_line"],
-                    [Diagnostic(**d) for d in entry["warnings"]]) if entry else None
+            return {"meta": _front_matter_from(entry["meta"]), "lines": entry["lines"],
+                    "body_line": entry["body_line"], "body": entry["body"],
+                    "problems": [Diagnostic(**d) for d in entry["problems"]]} if entry else None
         except (KeyError, TypeError, ValueError):
             return None
 
-    def remember_front_matter(self, key: str, meta: FrontMatter, lines: dict[str, int], body_line: int,
-                              warnings: list[Diagnostic]) -> None:
-        """Keep a file read in this build."""
-        self._remember("documents", key, {"meta": _front_matter_to(meta), "lines": lines, "body_line": body_line,
-                                          "warnings": [_diagnostic_to(d) for d in warnings]})
+    def remember_document(self, key: str, entry: dict) -> None:
+        """Keep an article file read in this build (one without errors)."""
+        self._remember("documents", key, {**entry, "meta": _front_matter_to(entry["meta"]),
+                                          "problems": [_diagnostic_to(d) for d in entry["problems"]]})
 
     def body(self, key: str) -> RenderedMarkdown | None:
         """A body rendered before (check its ``lookups`` still hold before using it)."""

@@ -55,46 +55,52 @@ def display_path(path: Path, site_dir: Path) -> str:
 def load_documents(config: SiteConfig, cache: BuildCache | None = None,
                    jobs: int = 1) -> tuple[list[SourceDocument], list[Diagnostic]]:
     """Every article under the content folder, and every problem found in any of them.
-    Front matter read before (same file, same bytes, same site settings) comes from the
-    cache; the rest is read in ``jobs`` processes."""
+    An article read before (same file, same bytes, same site settings) comes from the cache
+    without being read again; the front matter of the rest is read in ``jobs`` processes."""
     if not config.content_dir.is_dir():
         return [], [Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
                                "create it and put the articles (.md files) in it, or set content: in site.yaml")]
     cache = cache or BuildCache(None)
     settings = _validation_settings(config)
+    content_prefix = os.path.join(config.content_dir, "")
     problems: list[Diagnostic] = []
-    texts: list[tuple[Path, str, SplitFile, str]] = []  # (file, path, its parts, cache key)
-    text_warnings: list[list[Diagnostic]] = []
-    for file in article_files(config.content_dir):
-        path = display_path(file, config.site_dir)
+    found: list[tuple[str, str, str, dict | None]] = []  # (path, content path, cache key, cached entry)
+    fresh: dict[int, tuple[SplitFile, list[Diagnostic]]] = {}  # articles to read: their parts
+    for file in article_paths(config.content_dir):
+        path = display_path(Path(file), config.site_dir)
         try:
-            raw = _read(file, path)
-            text, warnings = strip_forbidden(decode(raw, path), path)
-            texts.append((file, path, split(text, path), digest(FINGERPRINT, settings, path, raw)))
-            text_warnings.append(warnings)
+            status = os.stat(file)
+            known, raw = cache.file_digest(file, status), None
+            if known is None:
+                raw = _read(file, path, status)
+                known = digest(raw)
+                cache.remember_file_digest(file, status, known)
+            key = digest(FINGERPRINT, settings, path, known)
+            cached = cache.document(key)
+            if cached is None:
+                text, warnings = strip_forbidden(decode(raw or _read(file, path, status), path), path)
+                fresh[len(found)] = (split(text, path), warnings)
         except FileProblem as problem:
             problems.append(problem.diagnostic)
-    front_matters = {}
-    missing = []
-    for index, (_, _, _, key) in enumerate(texts):
-        cached = cache.front_matter(key)
-        if cached is None:
-            missing.append(index)
-        else:
-            front_matters[index] = cached
+            continue
+        found.append((path, file[len(content_prefix):].replace(os.sep, "/"), key, cached))
     reader = FrontMatterReader(config)
-    read = map_in_processes(_read_front_matter, (reader, texts), missing, jobs, chunk=64)
-    for index, (meta, lines, found) in zip(missing, read, strict=True):
-        front_matters[index] = (meta, lines, texts[index][2].body_line, found)
+    shared = (reader, {index: (found[index][0], parts) for index, (parts, _) in fresh.items()})
+    read = map_in_processes(_read_front_matter, shared, list(fresh), jobs, chunk=64)
+    for index, (meta, lines, front_problems) in zip(list(fresh), read, strict=True):
+        parts, text_warnings = fresh[index]
+        path, content_path, key, _ = found[index]
+        entry = {"meta": meta, "lines": lines, "body_line": parts.body_line, "body": parts.body,
+                 "problems": [*text_warnings, *front_problems]}
+        found[index] = (path, content_path, key, entry)
         if meta is not None:
-            cache.remember_front_matter(texts[index][3], meta, lines, texts[index][2].body_line, found)
+            cache.remember_document(key, entry)
     documents = []
-    for index, (file, path, parts, _) in enumerate(texts):
-        meta, lines, _, found = front_matters[index]
-        problems.extend(text_warnings[index] + list(found))
-        if meta is not None:
-            content_path = file.relative_to(config.content_dir).as_posix()
-            documents.append(SourceDocument(path, content_path, meta, parts.body, parts.body_line, lines))
+    for path, content_path, _, entry in found:
+        problems.extend(entry["problems"])
+        if entry["meta"] is not None:
+            documents.append(SourceDocument(path, content_path, entry["meta"], entry["body"], entry["body_line"],
+                                            entry["lines"]))
     problems.extend(_slug_collisions(documents))
     return documents, problems
 
@@ -105,18 +111,18 @@ def _validation_settings(config: SiteConfig) -> str:
                      config.timezone))
 
 
-def _read(file: Path, path: str) -> bytes:
-    size = file.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        raise FileProblem(Diagnostic(path, 0, f"the file is {size // 1024} KB, over the limit of "
+def _read(file: str, path: str, status: os.stat_result) -> bytes:
+    if status.st_size > MAX_ARTICLE_BYTES:
+        raise FileProblem(Diagnostic(path, 0, f"the file is {status.st_size // 1024} KB, over the limit of "
                                      f"{MAX_ARTICLE_BYTES // 1024} KB", "split it into several articles"))
-    return file.read_bytes()
+    with open(file, "rb") as handle:
+        return handle.read()
 
 
 def _read_front_matter(shared, index: int):
-    reader, texts = shared
-    _, path, parts, _ = texts[index]
-    return reader.read(parts, path)
+    reader, parts = shared
+    path, split_file = parts[index]
+    return reader.read(split_file, path)
 
 
 def _slug_collisions(documents: list[SourceDocument]) -> list[Diagnostic]:

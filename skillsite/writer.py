@@ -14,6 +14,7 @@ import ctypes
 import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -99,12 +100,13 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
                                                           dir=output_dir.parent))
     manifest: dict[str, dict] = {}
     origins: dict[str, str] = {}
+    folders: set[str] = {str(staging)}
     try:
         os.chmod(staging, 0o755)
         for file in files:
             _check_collision(file, origins)
             target = _staged(staging, file.path)
-            _make_room(staging, target)
+            _make_room(staging, target, folders)
             manifest[file.path] = _place(file, target, output_dir / file.path, previous.get(file.path))
         warnings = _post_write(post_write, staging, output_dir, manifest, previous) if post_write else ()
         _remove_extras(staging, manifest)
@@ -139,12 +141,13 @@ def _check_collision(file: OutputFile | KeptFile, origins: dict[str, str]) -> No
 def _place(file: OutputFile | KeptFile, target: Path, old: Path, recorded: dict | None) -> dict:
     """Put one file into the staging folder; its manifest entry."""
     if isinstance(file, KeptFile):
-        _link(old, target)
+        _link(old, target, recorded["inode"])
         return {**recorded, "key": file.key}
     content_digest = digest(file.content)
     if recorded is not None and recorded.get("digest") == content_digest and unchanged_on_disk(old, recorded):
-        _link(old, target)
+        _link(old, target, recorded["inode"])
         return {**recorded, "key": file.key}
+    _clear(target)
     _write_beside(target, file.content)
     return _entry(target, file.key, content_digest)
 
@@ -155,6 +158,18 @@ def _entry(file: Path, key: str, content_digest: str) -> dict:
             "inode": status.st_ino}
 
 
+def _clear(target: Path) -> os.stat_result | None:
+    """What is at ``target`` now; a folder (where a file must go) is removed first."""
+    try:
+        status = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(status.st_mode):
+        shutil.rmtree(target)
+        return None
+    return status
+
+
 def _write_beside(target: Path, content: bytes) -> None:
     """Write ``target`` without touching the file now there (the live output may share it)."""
     temporary = target.with_name(f".{target.name}.new-{os.getpid()}")
@@ -162,13 +177,12 @@ def _write_beside(target: Path, content: bytes) -> None:
     os.replace(temporary, target)
 
 
-def _link(old: Path, new: Path) -> None:
-    """``new`` becomes the same file as ``old`` (a copy keeping its times where links fail)."""
-    try:
-        if os.path.samefile(old, new):
-            return
-    except OSError:
-        pass  # ``new`` is not there yet
+def _link(old: Path, new: Path, inode: int) -> None:
+    """``new`` becomes the same file as ``old`` (inode ``inode``), unless it already is (a
+    copy keeping its times where links fail)."""
+    now_there = _clear(new)
+    if now_there is not None and now_there.st_ino == inode:
+        return
     temporary = new.with_name(f".{new.name}.link-{os.getpid()}")
     try:
         os.link(old, temporary)
@@ -177,37 +191,42 @@ def _link(old: Path, new: Path) -> None:
     os.replace(temporary, new)
 
 
-def _make_room(root: Path, target: Path) -> None:
-    """Folders for ``target``: a file where a folder must be is removed, and so is a folder
-    where the file must be."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
+def _make_room(root: Path, target: Path, folders: set[str]) -> None:
+    """The folders ``target`` goes in (``folders`` remembers those known to be there); a
+    file where a folder must be is removed."""
+    parent = os.path.dirname(target)
+    if parent in folders:
+        return
+    if not os.path.isdir(parent) or os.path.islink(parent):
         folder = root
         for part in target.relative_to(root).parts[:-1]:
             folder = folder / part
-            if folder.exists() and not folder.is_dir() or folder.is_symlink():
+            if folder.is_symlink() or folder.exists() and not folder.is_dir():
                 folder.unlink()
             folder.mkdir(exist_ok=True)
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
+    folders.add(parent)
 
 
 def _remove_extras(staging: Path, manifest: Mapping[str, dict]) -> None:
     """Remove from the staging folder what the new site does not have (a reused standby
     holds the site as it was two builds ago, and leftovers of an interrupted build)."""
+    root_length = len(str(staging)) + 1
+    kept_folders: set[str] = set()
     for root, folders, names in os.walk(staging, topdown=False):
-        base = Path(root)
+        relative = root[root_length:]
         for name in names:
-            path = (base / name).relative_to(staging).as_posix()
-            if path not in manifest:
-                (base / name).unlink()
+            if (f"{relative}/{name}" if relative else name) in manifest:
+                kept_folders.add(root)
+            else:
+                os.unlink(os.path.join(root, name))
         for name in folders:
-            folder = base / name
-            if folder.is_symlink():
-                folder.unlink()
-            elif not any(folder.iterdir()):
-                folder.rmdir()
+            folder = os.path.join(root, name)
+            if os.path.islink(folder):
+                os.unlink(folder)
+            elif folder in kept_folders:
+                kept_folders.add(root)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _post_write(step: PostWrite, staging: Path, output_dir: Path, manifest: dict[str, dict],
@@ -218,10 +237,11 @@ def _post_write(step: PostWrite, staging: Path, output_dir: Path, manifest: dict
     claimed = any(path.startswith(step.folder) for path in manifest)
     if kept and not claimed and all(entry.get("key") == key and unchanged_on_disk(output_dir / path, entry)
                     for path, entry in kept.items()):
+        folders: set[str] = set()
         for path, entry in kept.items():
             target = _staged(staging, path)
-            _make_room(staging, target)
-            _link(output_dir / path, target)
+            _make_room(staging, target, folders)
+            _link(output_dir / path, target, entry["inode"])
             manifest[path] = entry
         return ()
     if not claimed:  # the step writes its folder afresh: the standby's old files go first

@@ -168,7 +168,9 @@ def _feedgen(site: Site, channel: Channel, kind: FeedFormat, articles: Sequence[
         entry.author({"name": author, "uri": site_url(config, term_path("author", article.author_key))})
         entry.dc.dc_creator(author)
         entry.category([{"term": feed_text(term)} for term in _item_tags(article)])
-        entry.description(feed_text(article.summary or meta.title), isSummary=True)  # Atom <summary> too
+        summary = feed_text(article.summary or meta.title)
+        entry.description(html_lib.escape(summary, quote=False))  # RSS readers take <description> as HTML
+        entry.summary(summary)  # Atom's <summary> is text
         entry.content(item_content(site, article), type="html")
     return feed
 

@@ -26,7 +26,7 @@ THEME_ASSETS = (STYLESHEET, SEARCH_SCRIPT, ICON)
 
 def _files_under(folder: Path) -> Iterable[tuple[str, Path]]:
     """(relative posix path, file) for every regular file, sorted; no symlinks, no debris."""
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():  # a symlinked folder could publish anything
         return []
     found = []
     for root, dirs, files in os.walk(folder, followlinks=False):
