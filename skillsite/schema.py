@@ -135,15 +135,27 @@ def moment(node: Node, name: str, zone: ZoneInfo) -> datetime:
     return value
 
 
+_NOT_IN_URL = re.compile(r'[\s"<>\\`]')
+
+
+def _is_web_address(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        return False
+
+
 def http_url(node: Node, name: str, allow_site_path: bool = False) -> str | None:
     """An absolute http(s) URL (or, when allowed, a path on this site like /images/a.png)."""
     value = one_line(node, name)
     if value is None:
         return None
-    if allow_site_path and value.startswith("/") and not value.startswith("//"):
+    if _NOT_IN_URL.search(value):
+        pass  # quotes, angle brackets, backslashes, spaces: no address has them
+    elif allow_site_path and value.startswith("/") and not value.startswith("//"):
         return value
-    parts = urlsplit(value)
-    if parts.scheme in ("http", "https") and parts.netloc and " " not in value:
+    elif _is_web_address(value):
         return value
     also = " or a path on this site starting with '/'" if allow_site_path else ""
     raise FieldProblem(node.line, f"{name}: '{value}' is not a web address",

@@ -29,9 +29,23 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
     return found
 
 
+class _RegularFileLoader(jinja2.FileSystemLoader):
+    """Templates are read from regular files only: a symlink (git keeps them, a pull request
+    can add one) must never make a page out of a file elsewhere on the build machine."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        """The first regular file of that name (symlinked ones are passed over)."""
+        for folder in self.searchpath:
+            path = Path(folder, *template.split("/"))
+            through = (path, *(p for p in path.parents if p.is_relative_to(folder) and p != Path(folder)))
+            if path.is_file() and not any(part.is_symlink() for part in through):
+                return jinja2.FileSystemLoader(folder, self.encoding).get_source(environment, template)
+        raise jinja2.TemplateNotFound(template)
+
+
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     """The Environment every page is rendered with."""
-    loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(config)])
+    loader = _RegularFileLoader([str(d / "templates") for d in theme_dirs(config)])
     return jinja2.Environment(
         loader=loader,
         autoescape=True,

@@ -1,0 +1,215 @@
+"""Faults leave the last good site in place: a template error midway, a build killed with
+SIGKILL at many moments, a full disk, two builds at once. In every case the output is
+byte-identical to the last good build afterwards, and the next build, tripping on no
+leftover, writes exactly what a clean build writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import MINIMAL_CONFIG, NOW, REPO, article, tree_bytes, write_tree
+from skillsite.build import BuildOptions, build
+from skillsite.cli import main
+from skillsite.lock import LOCK_FILE
+from skillsite.model import BuildFailed
+
+LOCK_MESSAGE = ("error: another build of this site is running (process {pid}); this one was not started\n"
+                "  hint: wait until it has finished, then build again (two builds at once would write the same output)")
+
+
+def write_articles(root: Path, count: int, edition: int) -> Path:
+    """A site of ``count`` articles; each edition changes every article (so every page)."""
+    files = {"site.yaml": MINIMAL_CONFIG}
+    for number in range(count):
+        body = "\n\n".join(f"Paragraph {p} of article {number}, edition {edition}: careers and interviews."
+                           for p in range(20)) + "\n"
+        files[f"content/jobs/a{number:04d}.md"] = article(f"Article {number} ({edition})", body,
+                                                           tags=f"[t{number % 25}]")
+    return write_tree(root, files)
+
+
+def cli_build(root: Path, *args: str) -> subprocess.Popen:
+    """``skillsite build`` in a process group of its own (its workers too)."""
+    return subprocess.Popen([sys.executable, "-m", "skillsite", "build", str(root), *args], start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def clean_build(tmp_path: Path, count: int, edition: int) -> dict[str, bytes]:
+    """What a first build of that edition writes, in a folder of its own."""
+    root = write_articles(tmp_path / f"clean-{edition}", count, edition)
+    done = subprocess.run([sys.executable, "-m", "skillsite", "build", str(root)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return tree_bytes(root / "output")
+
+
+def debris(folder: Path) -> list[str]:
+    """Leftovers of a build beside the output: staging folders (the standby is intended)."""
+    return sorted(p.name for p in folder.iterdir() if ".staging-" in p.name or ".new-" in p.name)
+
+
+# --- a template error midway ---------------------------------------------------------------------
+
+def test_a_template_error_in_the_middle_of_a_build_keeps_the_last_good_site(tmp_path):
+    root = write_articles(tmp_path / "site", 40, 1)
+    build(root, BuildOptions(now=NOW))
+    good = tree_bytes(root / "output")
+    write_articles(root, 40, 2)
+    template = (REPO / "themes/default/templates/article.html").read_text(encoding="utf-8")
+    broken = template.replace("{% block content %}", "{% block content %}{% if 'Article 27 ' in article.title %}"
+                                                     "{{ article.no_such_field }}{% endif %}", 1)
+    assert broken != template
+    write_tree(root, {"themes/default/templates/article.html": broken})
+    with pytest.raises(BuildFailed) as failed:
+        build(root, BuildOptions(now=NOW))
+    assert "'dict object' has no attribute 'no_such_field'" in failed.value.diagnostics[0].message
+    assert tree_bytes(root / "output") == good
+    assert debris(root) == []
+    (root / "themes/default/templates/article.html").unlink()
+    build(root, BuildOptions(now=NOW))
+    assert tree_bytes(root / "output") == clean_build(tmp_path, 40, 2)
+    assert debris(root) == []
+
+
+# --- SIGKILL --------------------------------------------------------------------------------------
+
+@pytest.mark.timeout(300)
+def test_a_build_killed_at_any_moment_leaves_the_last_good_site_and_the_next_build_recovers(tmp_path):
+    count = 300
+    root = write_articles(tmp_path / "site", count, 1)
+    first = cli_build(root)
+    assert first.wait() == 0, first.stdout.read()
+    good = tree_bytes(root / "output")
+    edited = clean_build(tmp_path, count, 2)
+    write_articles(root, count, 2)
+    started = time.perf_counter()
+    probe = cli_build(root, "--output", str(tmp_path / "timing"))
+    assert probe.wait() == 0
+    duration = time.perf_counter() - started
+    kills = 0
+    for fraction in (0.05, 0.15, 0.3, 0.45, 0.6, 0.7, 0.8, 0.9, 0.95):
+        process = cli_build(root)
+        time.sleep(duration * fraction)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            kills += 1
+        process.wait()
+        process.stdout.close()
+        now = tree_bytes(root / "output")
+        assert now in (good, edited), f"killed at {fraction:.0%}: the output is neither the old nor the new site"
+        good = now  # a build killed after its swap has published the new site whole
+    assert kills >= 5
+    last = cli_build(root)
+    assert last.wait() == 0, last.stdout.read()
+    assert tree_bytes(root / "output") == edited
+    assert debris(root) == []
+
+
+# --- a full disk ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A mount point for a small tmpfs: ``mount(size_kb)``; unmounted afterwards."""
+    point = tmp_path / "disk"
+    point.mkdir()
+    mounted = []
+
+    def mount(size_kb: int) -> Path:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(point)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs to fill (needs root): {done.stderr.strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", str(path)], check=False)
+
+
+def test_a_full_disk_keeps_the_last_good_site_and_the_next_build_recovers(tmp_path, small_disk):
+    root = write_articles(tmp_path / "site", 30, 1)
+    needed = sum(len(content) for content in clean_build(tmp_path, 30, 1).values()) // 1024
+    disk = small_disk(3 * needed + 1024)
+    output = disk / "public"
+    assert CliRunner().invoke(main, ["build", str(root), "--output", str(output)]).exit_code == 0
+    good = tree_bytes(output)
+    huge = "Interviews " * (3_500_000 // 11)
+    write_tree(root, {"content/jobs/huge.md": article("Huge", huge + "\n")})
+    result = CliRunner().invoke(main, ["build", str(root), "--output", str(output)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "could not read or write: No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert tree_bytes(output) == good
+    assert debris(disk) == []
+    (root / "content/jobs/huge.md").unlink()
+    write_articles(root, 30, 2)
+    assert CliRunner().invoke(main, ["build", str(root), "--output", str(output)]).exit_code == 0
+    assert debris(disk) == []
+    # the reference on the same file system: Pagefind's index follows its directory order
+    # (test_determinism.py shows it)
+    reference = write_articles(tmp_path / "reference", 30, 2)
+    assert CliRunner().invoke(main, ["build", str(reference), "--output", str(disk / "reference")]).exit_code == 0
+    assert tree_bytes(output) == tree_bytes(disk / "reference")
+
+
+# --- two builds at once ---------------------------------------------------------------------------
+
+def test_a_second_build_while_one_runs_is_refused_and_changes_nothing(site):
+    root = site({"content/jobs/a.md": article()})
+    assert CliRunner().invoke(main, ["build", str(root)]).exit_code == 0
+    good = tree_bytes(root / "output")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+                               "from skillsite.lock import build_lock\n"
+                               "with build_lock(Path(sys.argv[1]), 'x'):\n    print('held', flush=True)\n"
+                               "    time.sleep(60)\n", str(root / ".skillsite-cache")],
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        (root / "content/jobs/b.md").write_text(article("New"), encoding="utf-8")
+        result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+        assert result.exit_code == 1
+        assert f".skillsite-cache/{LOCK_FILE}: {LOCK_MESSAGE.format(pid=holder.pid)}" in result.output
+        assert tree_bytes(root / "output") == good
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+    assert CliRunner().invoke(main, ["build", str(root)]).exit_code == 0  # the lock went with its holder
+    assert "articles/b/index.html" in tree_bytes(root / "output")
+
+
+@pytest.mark.timeout(120)
+def test_two_real_builds_started_together_one_is_refused_the_other_publishes_whole(tmp_path):
+    root = write_articles(tmp_path / "site", 300, 1)
+    first = cli_build(root)
+    lock = root / ".skillsite-cache" / LOCK_FILE
+    deadline = time.monotonic() + 30
+    while not (lock.is_file() and lock.read_text().strip() == str(first.pid)):
+        assert time.monotonic() < deadline and first.poll() is None, "the first build never took the lock"
+        time.sleep(0.01)
+    second = subprocess.run([sys.executable, "-m", "skillsite", "build", str(root)], capture_output=True, text=True)
+    running = first.poll() is None
+    assert first.wait() == 0, first.stdout.read()
+    first.stdout.close()
+    if not running:
+        pytest.skip("the first build finished before the second one asked for the lock")
+    assert second.returncode == 1
+    assert f".skillsite-cache/{LOCK_FILE}: {LOCK_MESSAGE.format(pid=first.pid)}" in second.stdout + second.stderr
+    assert tree_bytes(root / "output") == clean_build(tmp_path, 300, 1)
+    assert debris(root) == []
+
+
+def test_the_lock_file_is_inside_the_cache_folder_and_empty_between_builds(site):
+    root = site({"content/jobs/a.md": article()})
+    build(root, BuildOptions(now=NOW))
+    assert (root / ".skillsite-cache" / LOCK_FILE).read_bytes() == b""
+    shutil.rmtree(root / ".skillsite-cache")
+    build(root, BuildOptions(now=NOW))  # a deleted cache folder is made again, lock and all

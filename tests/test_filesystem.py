@@ -1,0 +1,186 @@
+"""The file system is never harmed: paths stay inside the output folder, symlinks are never
+followed, foreign folders are never replaced, debris is never published."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import NOW, article, tree_bytes
+from skillsite.build import BuildOptions, build
+from skillsite.cli import main
+from skillsite.config import load_config
+from skillsite.loader import load_documents
+from skillsite.model import BuildFailed
+from skillsite.urls import contained
+from skillsite.writer import OUTPUT_MARKER
+
+SECRET = "PRIVATE-7f3a9c"
+PRIVATE = article("Private", f"{SECRET}\n")
+
+
+def run_build(*args: str):
+    result = CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def published(output: Path) -> bytes:
+    return b"\n".join(path.encode() + b"\n" + content for path, content in tree_bytes(output).items())
+
+
+# --- paths ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("relative", [
+    "../x", "a/../../x", "..", "/etc/passwd", "//x", "a//b", "./a", "a/./b", "a/", "", "a\\..\\b", "..\\x",
+    "a\0b", "a/b/..",
+])
+def test_a_path_that_could_lead_out_of_the_output_is_refused_segment_by_segment(tmp_path, relative):
+    with pytest.raises(ValueError):
+        contained(tmp_path, relative)
+
+
+@pytest.mark.parametrize("relative", ["index.html", "articles/a/index.html", "..a/b", "a../b", "tag/c%2F..%2F/x",
+                                      "tag/চাকরি/index.html", "a..b/.well-known/x"])
+def test_a_path_inside_the_output_is_joined_as_written(tmp_path, relative):
+    assert contained(tmp_path, relative) == tmp_path.joinpath(*relative.split("/"))
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("slug", '"../../etc"', "slug: '../../etc' is not a plain URL name"),
+    ("slug", '"a/b"', "slug: 'a/b' is not a plain URL name"),
+    ("aliases", '["..", "ok"]', "aliases: '..' is not a plain URL name"),
+    ("aliases", '["/etc/passwd"]', "aliases: '/etc/passwd' is not a plain URL name"),
+    ("tags", '["..", "ok"]', "tags: '..' has no letters or digits"),
+    ("author", '"../.."', "author: '../..' has no letters or digits"),
+])
+def test_names_that_would_become_paths_outside_the_output_are_refused(site, field, value, message):
+    root = site({"content/jobs/a.md": article(**{field: value})})
+    assert [p.message for p in load_documents(load_config(root))[1]] == [message]
+
+
+def test_tags_and_authors_with_slashes_and_dots_become_plain_folder_names(site):
+    root = site({"content/jobs/a.md": article(tags='["../../etc", "a/b\\\\c", "..hidden"]', author='"../../root"')})
+    build(root, BuildOptions(now=NOW))
+    assert sorted(p.name for p in (root / "output/tag").iterdir() if p.is_dir()) == ["a-b-c", "etc", "hidden"]
+    assert (root / "output/author/root/index.html").is_file()
+    assert sorted(p.name for p in root.parent.iterdir()) == ["site"]
+
+
+def test_a_static_file_whose_name_could_climb_out_is_refused(site):
+    root = site({"content/jobs/a.md": article(), "static/a\\..\\..\\evil.html": "<p>x</p>"})
+    with pytest.raises(BuildFailed) as failed:
+        build(root, BuildOptions(now=NOW))
+    assert [d.format() for d in failed.value.diagnostics] == [
+        "a\\..\\..\\evil.html: error: refused to write a file outside the output folder\n"
+        "  hint: this path comes from a file or name of the site; rename it"]
+    assert not (root / "output").exists()
+
+
+# --- symlinks -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def private(tmp_path) -> Path:
+    """A folder outside the site with a private article, a private page and a private image."""
+    folder = tmp_path / "private"
+    folder.mkdir()
+    (folder / "leak.md").write_text(PRIVATE, encoding="utf-8")
+    (folder / "leak.html").write_text(f"<p>{SECRET}</p>", encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "leak.md").write_text(PRIVATE, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("link, target", [
+    ("content/jobs/leak.md", "leak.md"),
+    ("content/leaked", "sub"),
+    ("static/leak.html", "leak.html"),
+    ("static/leaked", "sub"),
+    ("themes/default/static/leak.html", "leak.html"),
+    ("themes/default/static/leaked", "."),
+    ("themes/default/templates/404.html", "leak.html"),
+    ("themes/default/templates/partials", "."),
+])
+def test_a_symlink_in_the_site_publishes_nothing_it_points_to(site, private, link, target):
+    root = site({"content/jobs/a.md": article(), "static/robots-note.txt": "x",
+                 "themes/default/static/extra.css": "p{}", "themes/default/templates/_card.html":
+                 (Path(__file__).parent.parent / "themes/default/templates/_card.html").read_text()})
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(private / target)
+    build(root, BuildOptions(now=NOW))
+    assert SECRET.encode() not in published(root / "output")
+    assert not any(p.is_symlink() for p in (root / "output").rglob("*"))
+
+
+def test_a_static_folder_that_is_itself_a_symlink_publishes_nothing(site, private):
+    root = site({"content/jobs/a.md": article()})
+    (root / "static").symlink_to(private)
+    build(root, BuildOptions(now=NOW))
+    assert SECRET.encode() not in published(root / "output")
+
+
+# --- the output folder ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("output, reason", [
+    ("/", "the root folder"),
+    ("~", "your home folder"),
+    (".", "the site folder"),
+    ("content", "the content folder"),
+    ("..", "a folder that holds the site or its content"),
+    ("content/jobs", "a folder that holds the site or its content"),
+])
+def test_refuses_an_output_folder_whose_replacement_would_destroy_something(site, output, reason):
+    root = site({"content/jobs/a.md": article()})
+    before = tree_bytes(root)
+    folder = Path(output).expanduser() if output.startswith(("/", "~")) else root / output
+    result = run_build(str(root), "--output", str(folder))
+    assert result.exit_code == 2
+    assert (f"site.yaml: error: output: '{folder.resolve()}' is {reason}; building there would replace it\n"
+            "  hint: set output: to a folder of its own, e.g. output: output") in result.output
+    assert {k: v for k, v in tree_bytes(root).items() if not k.startswith(".skillsite-cache/")} == before
+
+
+def test_refuses_a_non_empty_folder_that_skillsite_did_not_write(site, tmp_path):
+    root = site({"content/jobs/a.md": article()})
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "holiday.jpg").write_bytes(b"\xff\xd8 a photo")
+    result = run_build(str(root), "--output", str(foreign))
+    assert result.exit_code == 2
+    assert (f"site.yaml: error: output: '{foreign}' holds files that skillsite did not write (it has no "
+            f"{OUTPUT_MARKER} file); building there would replace them\n"
+            "  hint: set output: to a new or empty folder, or move those files away first") in result.output
+    assert tree_bytes(foreign) == {"holiday.jpg": b"\xff\xd8 a photo"}
+
+
+def test_builds_into_an_empty_folder_and_again_into_its_own_output(site, tmp_path):
+    root = site({"content/jobs/a.md": article()})
+    (tmp_path / "public").mkdir()
+    assert run_build(str(root), "--output", str(tmp_path / "public")).exit_code == 0
+    assert (tmp_path / "public" / OUTPUT_MARKER).read_text() == (
+        "This folder is written by skillsite build, which replaces it whole: do not keep other files in it.\n")
+    assert run_build(str(root), "--output", str(tmp_path / "public")).exit_code == 0
+
+
+# --- debris ---------------------------------------------------------------------------------------
+
+DEBRIS = (".#a.md", "a.md~", "#a.md#", ".DS_Store", "a.md.swp", ".a.md.swp", "a.md.bak", "Thumbs.db",
+          "desktop.ini", ".hidden.md")
+
+
+def test_editor_and_system_debris_is_never_read_or_published(site):
+    files = {"content/jobs/a.md": article("Real")}
+    for name in DEBRIS:
+        for folder in ("content/jobs", "static", "themes/default/static"):
+            files[f"{folder}/{name}"] = PRIVATE
+    files["content/.git/config.md"] = PRIVATE
+    files["static/.well-known-debris~/x.txt"] = SECRET
+    root = site(files)
+    result = build(root, BuildOptions(now=NOW))
+    assert result.articles == 1
+    assert SECRET.encode() not in published(root / "output")
+    names = {Path(path).name for path in tree_bytes(root / "output")}
+    assert names.isdisjoint(DEBRIS)
