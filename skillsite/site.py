@@ -187,8 +187,8 @@ def _link_related(newest_first: list[Article], count: int = RELATED_COUNT,
         for slug in groups[("category", article.meta.category)][:window]:
             scores[slug] += 1
         scores.pop(article.slug, None)
-        best = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], rank[item[0]]))
-        linked.append(replace(article, related=tuple(slug for slug, _ in best)))
+        best = heapq.nsmallest(count, [(-score, rank[slug], slug) for slug, score in scores.items()])
+        linked.append(replace(article, related=tuple(slug for _, _, slug in best)))
     return linked
 
 

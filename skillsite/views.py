@@ -40,6 +40,7 @@ from .outputs.feeds import FEED_FORMATS, feed_taxonomies
 from .outputs.static import ICON, SEARCH_SCRIPT
 from .search import BUNDLE as SEARCH_BUNDLE
 from .site import Site
+from .digests import digest
 from .urls import href
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -60,6 +61,23 @@ def date_view(moment: datetime, zone: ZoneInfo) -> dict:
 
 
 _SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+class Values:
+    """Values shared by many pages (``site``): read in templates as ``site.title``; in a
+    page's cache key they stand for themselves by one digest, computed once."""
+
+    __slots__ = ("_values", "cache_key")
+
+    def __init__(self, values: dict):
+        self._values = values
+        self.cache_key = digest(json.dumps(values, ensure_ascii=False, sort_keys=True))
+
+    def __getattr__(self, name: str):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 class Html:
@@ -99,6 +117,7 @@ class Views:
         self._base = config.base_path
         self._zone = config.zone
         self._urls: dict[str, str] = {}
+        self._site_views: dict[tuple[bool, ...], Values] = {}  # one ``site`` per menu highlight
         self._terms = {(t.key, term.key): term for t in site.taxonomies for term in t.terms}
         self._feed_taxonomies = feed_taxonomies(config)
         self._site_feeds = self._feeds(config.title, "")
@@ -146,22 +165,26 @@ class Views:
         site path) steps below Home that lead to this page; ``article`` is the page's own."""
         config = self.site.config
         lang = config.language
-        menu = [{"title": title, "url": url, "current": self._is_current(written, path)}
-                for title, url, written in self._menu]
+        current = tuple(self._is_current(written, path) for _, _, written in self._menu)
+        site = self._site_views.get(current)
+        if site is None:
+            menu = [{"title": title, "url": url, "current": now}
+                    for (title, url, _), now in zip(self._menu, current, strict=True)]
+            values = {
+                "title": config.title, "tagline": config.tagline, "description": config.description,
+                "language": config.language, "url": self.url(""), "base_url": config.base_url,
+                "announcement": config.announcement, "menu": menu, "feeds": self._site_feeds,
+                "archive_url": self.url("archive/"), "stylesheet": self._stylesheet, "icon": self._icon,
+                "search": self._search if config.search else None,
+            }
+            site = self._site_views[current] = Values(values)
         description = description or config.description
         trail = (("Home", ""), *crumbs) if crumbs else ()
         breadcrumbs = [{"title": name, "url": self.url(step), "absolute": config.absolute_url(step)}
                        for name, step in trail]
         social = None if noindex else self._social(path, title, description, article)
         return {
-            "site": {
-                "title": config.title, "tagline": config.tagline, "description": config.description,
-                "language": config.language, "url": self.url(""), "base_url": config.base_url,
-                "announcement": config.announcement, "menu": menu, "feeds": self._site_feeds,
-                "archive_url": self.url("archive/"),
-                "stylesheet": self._stylesheet, "icon": self._icon,
-                "search": self._search if config.search else None,
-            },
+            "site": site,
             "page": {
                 "title": title, "description": description,
                 "canonical": config.absolute_url(path), "lang": lang, "dir": text_direction(lang),
