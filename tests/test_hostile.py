@@ -321,4 +321,10 @@ def test_no_whole_build_of_hostile_articles_publishes_anything_active(articles):
         check_output(root / "output")
         titles = {text_of(root / f"output/articles/a{n}/index.html", "//h1")[0] for n in range(len(articles))}
         assert titles == {title for title, *_ in articles}
-        assert {item["title"] for item in feed_items(root / "output/feed.xml")} == titles
+        # Atom and JSON Feed say their titles are text: they read back exactly. RSS does not say,
+        # and feedparser (like many readers) takes a title that looks like markup for HTML and
+        # cleans it; there, what it shows of a title with no '<' must be exact.
+        for name in ("atom.xml", "feed.json"):
+            assert {item["title"] for item in feed_items(root / "output" / name)} == titles
+        plain = {title for title in titles if "<" not in title}
+        assert plain <= {item["title"] for item in feed_items(root / "output/feed.xml")}
