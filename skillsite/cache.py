@@ -61,7 +61,8 @@ class BuildCache:
         self._db = connection
         self._tables: dict[str, dict[str, str]] = {}
         self._used: dict[str, set[str]] = {name: set() for name in _TABLES}
-        self._new: dict[str, dict[str, str]] = {name: {} for name in _TABLES}
+        self._new: dict[str, dict[str, object]] = {name: {} for name in _TABLES}
+        self._read: dict[str, dict[str, object]] = {name: {} for name in _TABLES}
 
     @classmethod
     def open(cls, site_dir: Path) -> BuildCache:
@@ -99,7 +100,12 @@ class BuildCache:
         return self._tables[name]
 
     def _get(self, name: str, key: str):
-        raw = self._new[name].get(key) or self._table(name).get(key)
+        if key in self._new[name]:
+            return self._new[name][key]
+        if key in self._read[name]:
+            return self._read[name][key]
+        # the text is dropped once read: for a large site it is as big as the site itself
+        raw = self._table(name).pop(key, None)
         if raw is None:
             return None
         try:
@@ -107,11 +113,14 @@ class BuildCache:
         except ValueError:
             return None
         self._used[name].add(key)
+        self._read[name][key] = value
         return value
 
     def _remember(self, name: str, key: str, value) -> None:
-        self._new[name][key] = json.dumps(value, ensure_ascii=False)
+        # kept as it is (it shares its text with the site being built); JSON only when saved
+        self._new[name][key] = value
         self._tables.get(name, {}).pop(key, None)
+        self._read[name].pop(key, None)
 
     def document(self, key: str) -> dict | None:
         """An article file read before: {meta, lines, body_line, body, problems}."""
@@ -182,7 +191,8 @@ class BuildCache:
                     stale = [(key,) for key in self._table(name) if key not in keep]
                     self._db.executemany(f"DELETE FROM {name} WHERE key = ?", stale)
                 for name, rows in self._new.items():
-                    self._db.executemany(f"INSERT OR REPLACE INTO {name} (key, value) VALUES (?, ?)", rows.items())
+                    self._db.executemany(f"INSERT OR REPLACE INTO {name} (key, value) VALUES (?, ?)",
+                                         ((key, json.dumps(value, ensure_ascii=False)) for key, value in rows.items()))
         except sqlite3.Error:
             pass  # a cache that cannot be written only makes the next build slower
         finally:
