@@ -104,7 +104,8 @@ class Rendering:
     """Every problem found: errors (nothing may be published) and warnings."""
 
 
-def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None) -> Rendering:
+def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
+                feeds_made: dict | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
     BuildFailed only for problems that stop everything (configuration, templates)."""
@@ -135,7 +136,7 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
         pages = tuple(page_specs(site, PageRenderer(views)))
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
-    files = (*render_feeds(site), *render_sitemap(site, pages), *statics)
+    files = (*render_feeds(site, feeds_made), *render_sitemap(site, pages), *statics)
     return Rendering(config, tuple(documents), publication, site, rendered, pages, files, environment,
                      template_fingerprint(themes), tuple(problems))
 

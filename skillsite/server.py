@@ -47,6 +47,7 @@ class Preview:
         self.generation = 0
         self._keys: dict[str, str] = {}
         self._cache = BuildCache.in_memory()
+        self._feeds: dict = {}  # feeds by the digest of what they hold
         self._changed = threading.Condition()
 
     def rebuild(self) -> None:
@@ -54,7 +55,7 @@ class Preview:
         # Only the first build may fork workers: later ones run beside the server's threads.
         jobs = self.options.jobs if self.generation == 0 else 1
         try:
-            rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache)
+            rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._feeds)
             errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
             files = None if errors else self._files(rendering, jobs or default_jobs())
         except BuildFailed as failed:
@@ -95,7 +96,7 @@ class Preview:
     def watch(self, stop: threading.Event) -> None:
         """Rebuild after every change until ``stop`` is set."""
         for _ in watchfiles.watch(*self.watched_paths(), stop_event=stop, watch_filter=_not_debris,
-                                  debounce=100, step=20):
+                                  debounce=50, step=10):
             self.rebuild()
 
 

@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..config import SiteConfig
+from ..digests import digest
 from ..model import Article, OutputFile
 from ..site import Site
 from ..urls import encode_url, term_path
@@ -92,15 +93,30 @@ def channels(site: Site) -> Iterator[Channel]:
                           f"{config.title}: {term.name}", description, term.articles[:length])
 
 
-def render_feeds(site: Site) -> Iterator[OutputFile]:
-    """Every feed of the site, in every format."""
+def render_feeds(site: Site, made: dict[str, tuple[OutputFile, ...]] | None = None) -> Iterator[OutputFile]:
+    """Every feed of the site, in every format. ``made`` remembers feeds between two builds
+    in one process (``serve``), by a digest of everything they hold."""
     for channel in channels(site):
         articles = [site.by_slug[slug] for slug in channel.articles]
-        yield OutputFile(channel.folder + RSS.name, _feedgen(site, channel, RSS, articles).rss_str(pretty=True),
-                         "rss feed")
-        yield OutputFile(channel.folder + ATOM.name, _feedgen(site, channel, ATOM, articles).atom_str(pretty=True),
-                         "atom feed")
-        yield OutputFile(channel.folder + JSON_FEED.name, json_feed(site, channel, articles), "json feed")
+        key = _channel_key(site, channel, articles)
+        files = made.get(key) if made is not None else None
+        if files is None:
+            files = (
+                OutputFile(channel.folder + RSS.name, _feedgen(site, channel, RSS, articles).rss_str(pretty=True),
+                           "rss feed"),
+                OutputFile(channel.folder + ATOM.name, _feedgen(site, channel, ATOM, articles).atom_str(pretty=True),
+                           "atom feed"),
+                OutputFile(channel.folder + JSON_FEED.name, json_feed(site, channel, articles), "json feed"))
+            if made is not None:
+                made[key] = files
+        yield from files
+
+
+def _channel_key(site: Site, channel: Channel, articles: Sequence[Article]) -> str:
+    """Everything a channel's feeds are made of: the site's settings, the channel, and each
+    item's front matter, place and body (by its digest)."""
+    return digest(repr(site.config), repr(channel), *(
+        repr((a.meta, a.path, a.guid, a.html_digest, a.summary, a.author_key, a.tag_keys)) for a in articles))
 
 
 def absolute_links(html: str, page_url: str) -> str:
