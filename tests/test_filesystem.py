@@ -3,7 +3,6 @@ followed, foreign folders are never replaced, debris is never published."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
