@@ -105,15 +105,15 @@ class Rendering:
 
 
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
-                feeds_made: dict | None = None) -> Rendering:
+                feeds_made: dict | None = None, config: SiteConfig | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
     BuildFailed only for problems that stop everything (configuration, templates)."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)
     jobs = options.jobs or default_jobs()
-    # site.yaml -> SiteConfig (errors exit 2)
-    config = load_config(site_dir, options.base_url, options.output)
+    # site.yaml -> SiteConfig (errors exit 2), unless the caller read it already
+    config = config or load_config(site_dir, options.base_url, options.output)
     # content/*.md -> SourceDocuments; every problem in every file is collected
     documents, problems = load_documents(config, cache, jobs)
     # updated dates from git history, where the site is a git repository
@@ -173,7 +173,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         if last is not None and _still_current(last, inputs, now, config.output_dir, cache):
             return _result_of(last, config.output_dir, started, options.strict)
         full_build = True
-        rendering = render_site(site_dir, options, cache)
+        rendering = render_site(site_dir, options, cache, config=config)
         if any(d.severity == "error" for d in rendering.diagnostics):
             raise BuildFailed(rendering.diagnostics)
         refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import ftfy.badness
 
 from .build import BuildOptions, Rendering, render_site
+from .loader import article_paths
 from .model import Diagnostic, SourceDocument
 from .site import Publication, select_published
 from .urls import article_path, output_name
@@ -34,7 +35,7 @@ class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
     """Every problem, errors and warnings."""
     articles: int
-    """Articles checked."""
+    """Article files checked (those with errors too)."""
     publication: Publication
     """What a build now would publish and hold back."""
 
@@ -49,7 +50,7 @@ def check_site(site_dir: Path, now: datetime) -> CheckResult:
     rendering = render_site(site_dir, BuildOptions(drafts=True, future=True, expired=True, now=now))
     problems = [*rendering.diagnostics, *suspicious_text(rendering.documents), *broken_links(rendering)]
     publication = select_published(rendering.documents, now)
-    return CheckResult(tuple(problems), len(rendering.documents), publication)
+    return CheckResult(tuple(problems), len(article_paths(rendering.config.content_dir)), publication)
 
 
 def suspicious_text(documents: tuple[SourceDocument, ...]) -> list[Diagnostic]:

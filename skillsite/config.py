@@ -16,7 +16,6 @@ from .urls import is_valid_slug
 from .yamlread import Mapping, Node, YamlError, read_yaml
 
 CONFIG_NAME = "site.yaml"
-_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _AUTHORITY_RE = re.compile(r"[a-z0-9.-]+\.[a-z]{2,}(@[a-z0-9.-]+)?,\d{4}(-\d{2}(-\d{2})?)?")
 
 
@@ -226,7 +225,7 @@ class _ConfigReader:
         value = schema.one_line(node, "language")
         if value is None:
             raise FieldProblem(node.line, "language: is empty", "use a BCP 47 tag such as en, bn, ar or en-GB")
-        if not _LANG_RE.fullmatch(value):
+        if not schema.LANGUAGE_TAG.fullmatch(value):
             raise FieldProblem(node.line, f"language: '{value}' is not a language tag",
                                "use a BCP 47 tag such as en, bn, ar or en-GB")
         return value

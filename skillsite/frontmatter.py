@@ -15,7 +15,6 @@ from .urls import is_valid_slug, term_key
 from .yamlread import Mapping, Node, Scalar, YamlError, read_yaml
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
-_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 REQUIRED = ("title", "date", "author", "category")
 
@@ -260,7 +259,7 @@ class FrontMatterReader:
 
     def _lang(self, node: Node) -> str | None:
         value = schema.one_line(node, "lang")
-        if value is not None and not _LANG_RE.fullmatch(value):
+        if value is not None and not schema.LANGUAGE_TAG.fullmatch(value):
             raise FieldProblem(node.line, f"lang: '{value}' is not a language tag",
                                "use a BCP 47 tag such as en, ar, hi, bn or zh-Hans")
         return value

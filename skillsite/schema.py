@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 from .yamlread import Mapping, Node, Scalar, Sequence, describe
 
 
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+"""A BCP 47 language tag (en, ar, zh-Hans, en-GB), for site.yaml and front matter alike."""
+
+
 class FieldProblem(Exception):
     """A field's value is wrong."""
 

@@ -118,9 +118,9 @@ class _Composer:
         self._errors: list[Diagnostic] = []
 
     def document(self) -> Node | None:
-        kinds = [type(e).__name__ for e in self._events]
-        if kinds.count("DocumentStartEvent") > 1:
-            second = [e for e in self._events if isinstance(e, yaml.DocumentStartEvent)][1]
+        starts = [e for e in self._events if isinstance(e, yaml.DocumentStartEvent)]
+        if len(starts) > 1:
+            second = starts[1]
             self._error(second, "a second YAML document starts here",
                         "remove the extra '---' or '...' line")
             raise YamlError(self._errors)
