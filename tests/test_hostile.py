@@ -173,7 +173,7 @@ def test_the_oracle_finds_what_an_unsanitised_renderer_lets_through():
     those that carry a live piece, or the property test above proves nothing."""
     flagged = []
 
-    @settings(max_examples=500, deadline=None, database=None)
+    @settings(max_examples=500, deadline=None, database=None, derandomize=True)  # same documents every run
     @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=16).map("".join))
     def count(body):
         try:
