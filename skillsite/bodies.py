@@ -13,10 +13,11 @@ from .parallel import map_in_processes
 
 
 def body_key(document: SourceDocument, base_path: str) -> str:
-    """Everything a rendering reads, besides the links to other articles (see ``lookups``)."""
+    """Everything a rendering reads, besides the links to other articles (see ``lookups``).
+    The document's digest stands for its file, path and body where the loader made one."""
     meta = document.meta
-    return digest(FINGERPRINT, document.path, document.content_path, str(document.body_line), document.body,
-                  meta.source or "", meta.summary or "", base_path)
+    source = document.digest or digest(document.path, document.content_path, str(document.body_line), document.body)
+    return digest(FINGERPRINT, source, meta.source or "", meta.summary or "", base_path)
 
 
 def still_valid(rendered: RenderedMarkdown, targets: LinkTargets) -> bool:

@@ -20,12 +20,13 @@ from .incremental import produce_pages, template_fingerprint, unchanged_on_disk
 from .loader import load_documents
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile, RenderedMarkdown, SourceDocument
 from .outputs.feeds import render_feeds
-from .outputs.pages import PageRenderer, PageSpec, page_specs
+from .outputs.pages import PageRenderer, PageSpec, carried_from, page_specs
 from .outputs.sitemap import render_sitemap
 from .outputs.static import asset_urls, static_files, stylesheet_url
 from .parallel import default_jobs
 from .search import SearchIndex
-from .site import HeldBack, Publication, Site, build_site, guid_collisions, held_back, link_targets, select_published
+from .site import (HeldBack, Publication, Site, build_site, edited_articles, guid_collisions, held_back, link_targets,
+                   select_published)
 from .templates import make_environment, template_problem, theme_dirs
 from .unchanged import inputs_fingerprint, next_change, output_intact
 from .views import Views
@@ -100,15 +101,19 @@ class Rendering:
     """The templates."""
     templates: str
     """A digest of the templates, part of every page's key."""
+    views: Views
+    """The template values' maker (what the next build may carry over from this one)."""
     diagnostics: tuple[Diagnostic, ...]
     """Every problem found: errors (nothing may be published) and warnings."""
 
 
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
-                feeds_made: dict | None = None, config: SiteConfig | None = None) -> Rendering:
+                feeds_made: dict | None = None, config: SiteConfig | None = None,
+                previous: Rendering | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
-    BuildFailed only for problems that stop everything (configuration, templates)."""
+    BuildFailed only for problems that stop everything (configuration, templates).
+    Given the ``previous`` rendering, what an edit left as it was is taken from it."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)
     jobs = options.jobs or default_jobs()
@@ -126,19 +131,20 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     rendered = render_bodies(publication.published, link_targets(config, publication.published), cache, jobs)
     problems += [warning for body in rendered.values() for warning in body.warnings]
     # sort, taxonomies, previous/next, related
-    site = build_site(config, publication.published, rendered)
+    site = build_site(config, publication.published, rendered, previous.site if previous else None)
     # pages described; feeds, sitemap and static files made
     themes = theme_dirs(config)
     statics = static_files(themes, config.site_dir)
     try:
         environment = make_environment(config)
         views = Views(site, stylesheet_url(statics, config.base_path), asset_urls(statics, config.base_path))
-        pages = tuple(page_specs(site, PageRenderer(views)))
+        carried = previous and carried_from(previous.pages, previous.views, edited_articles(previous.site, site))
+        pages = tuple(page_specs(site, PageRenderer(views, carried)))
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
     files = (*render_feeds(site, feeds_made), *render_sitemap(site, pages), *statics)
     return Rendering(config, tuple(documents), publication, site, rendered, pages, files, environment,
-                     template_fingerprint(themes), tuple(problems))
+                     template_fingerprint(themes), views, tuple(problems))
 
 
 def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs: int

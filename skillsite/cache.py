@@ -63,6 +63,8 @@ class BuildCache:
         self._used: dict[str, set[str]] = {name: set() for name in _TABLES}
         self._new: dict[str, dict[str, object]] = {name: {} for name in _TABLES}
         self._read: dict[str, dict[str, object]] = {name: {} for name in _TABLES}
+        # documents and bodies as the pipeline uses them, made once from their JSON: serve asks again each save
+        self._objects: dict[tuple[str, str], object] = {}
 
     @classmethod
     def open(cls, site_dir: Path) -> BuildCache:
@@ -124,30 +126,39 @@ class BuildCache:
 
     def document(self, key: str) -> dict | None:
         """An article file read before: {meta, lines, body_line, body, problems}."""
-        entry = self._get("documents", key)
-        try:
-            return {"meta": _front_matter_from(entry["meta"]), "lines": entry["lines"],
-                    "body_line": entry["body_line"], "body": entry["body"],
-                    "problems": [Diagnostic(**d) for d in entry["problems"]]} if entry else None
-        except (KeyError, TypeError, ValueError):
-            return None
+        return self._object("documents", key, lambda entry: {
+            "meta": _front_matter_from(entry["meta"]), "lines": entry["lines"], "body_line": entry["body_line"],
+            "body": entry["body"], "problems": [Diagnostic(**d) for d in entry["problems"]]})
 
     def remember_document(self, key: str, entry: dict) -> None:
         """Keep an article file read in this build (one without errors)."""
         self._remember("documents", key, {**entry, "meta": _front_matter_to(entry["meta"]),
                                           "problems": [_diagnostic_to(d) for d in entry["problems"]]})
+        self._objects["documents", key] = entry
 
     def body(self, key: str) -> RenderedMarkdown | None:
         """A body rendered before (check its ``lookups`` still hold before using it)."""
-        entry = self._get("bodies", key)
-        try:
-            return _rendered_from(entry) if entry else None
-        except (KeyError, TypeError, ValueError):
-            return None
+        return self._object("bodies", key, _rendered_from)
 
     def remember_body(self, key: str, rendered: RenderedMarkdown) -> None:
         """Keep a body rendered in this build."""
         self._remember("bodies", key, _rendered_to(rendered))
+        self._objects["bodies", key] = rendered
+
+    def _object(self, table: str, key: str, make):
+        """An entry as an object, made from its JSON the first time it is asked for."""
+        made = self._objects.get((table, key))
+        if made is not None:
+            self._used[table].add(key)
+            return made
+        entry = self._get(table, key)
+        try:
+            made = make(entry) if entry else None
+        except (KeyError, TypeError, ValueError):
+            return None
+        if made is not None:
+            self._objects[table, key] = made
+        return made
 
     def outputs(self, output_dir: Path) -> dict[str, dict]:
         """What the last build wrote into ``output_dir``: path -> {key, digest, size, mtime, inode}."""

@@ -1,15 +1,14 @@
 """What a build can keep from the last one, and rendering the pages it cannot.
 
 A page's key is a digest of everything its HTML is made of: the templates (all of them:
-they include and extend each other) and the values the template receives, with each
-article body standing for itself by its digest. A page whose key is the one the last build
+they include and extend each other) and the site-model values it is made from (see
+outputs/pages.py), with each article body standing for itself by its digest. A page whose key is the one the last build
 recorded, and whose file in the output folder is still the file that build wrote, is kept:
 not rendered, not rewritten (its modification time stays, so deploy tools skip it).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -35,17 +34,9 @@ def template_fingerprint(theme_dirs: Sequence[Path]) -> str:
     return digest(*parts)
 
 
-def _json_default(value):
-    key = getattr(value, "cache_key", None)
-    if key is None:
-        raise TypeError(f"a template value of type {type(value).__name__} cannot be part of a page key")
-    return key
-
-
 def page_key(templates: str, spec: PageSpec) -> str:
-    """The key of a page's HTML: its templates and every value it receives."""
-    return digest(templates, spec.template, spec.path,
-                  json.dumps(spec.context, default=_json_default, ensure_ascii=False, separators=(",", ":")))
+    """The key of a page's HTML: its templates and what it is made of."""
+    return digest(templates, spec.template, spec.path, spec.inputs)
 
 
 def unchanged_on_disk(file: Path | str, recorded: dict) -> bool:

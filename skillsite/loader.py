@@ -96,11 +96,11 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None,
         if meta is not None:
             cache.remember_document(key, entry)
     documents = []
-    for path, content_path, _, entry in found:
+    for path, content_path, key, entry in found:
         problems.extend(entry["problems"])
         if entry["meta"] is not None:
             documents.append(SourceDocument(path, content_path, entry["meta"], entry["body"], entry["body_line"],
-                                            entry["lines"]))
+                                            entry["lines"], key))
     problems.extend(_slug_collisions(documents))
     return documents, problems
 

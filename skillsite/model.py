@@ -7,7 +7,7 @@ each other, so every stage is a pure function of plain values.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -101,6 +101,10 @@ class SourceDocument:
     """The file line on which ``body`` starts."""
     field_lines: Mapping[str, int]
     """Front-matter field name -> the line it is written on, for later messages."""
+    digest: str = field(default="", compare=False)
+    """A digest of the file, its path and the settings it was read with: two documents with
+    the same digest have the same body (their front matter may differ by git dates). Not
+    part of equality: files that differ in bytes alone (a BOM, CRLF) read the same."""
 
 
 @dataclass(frozen=True, slots=True)

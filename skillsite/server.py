@@ -48,6 +48,7 @@ class Preview:
         self._keys: dict[str, str] = {}
         self._cache = BuildCache.in_memory()
         self._feeds: dict = {}  # feeds by the digest of what they hold
+        self._last: Rendering | None = None  # what the next rebuild patches
         self._changed = threading.Condition()
 
     def rebuild(self) -> None:
@@ -55,7 +56,9 @@ class Preview:
         # Only the first build may fork workers: later ones run beside the server's threads.
         jobs = self.options.jobs if self.generation == 0 else 1
         try:
-            rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._feeds)
+            rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._feeds,
+                                    previous=self._last)
+            self._last = rendering
             errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
             files = None if errors else self._files(rendering, jobs or default_jobs())
         except BuildFailed as failed:

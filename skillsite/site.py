@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 
@@ -71,6 +71,8 @@ class Site:
     """Categories, tags, authors and audiences."""
     redirects: tuple[tuple[str, str], ...]
     """(old site path, slug of the article it moved to) for every alias."""
+    sources: Mapping[str, tuple[SourceDocument, RenderedMarkdown]] = field(default_factory=dict)
+    """What each article was made from, by file: the next build compares with it."""
 
     def taxonomy(self, key: str) -> Taxonomy:
         """The taxonomy whose URL prefix is ``key``."""
@@ -130,8 +132,17 @@ def guid_collisions(config: SiteConfig, documents: Iterable[SourceDocument]) -> 
 
 
 def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
-               rendered: Mapping[str, RenderedMarkdown]) -> Site:
-    """The site model from the published documents and their rendered bodies (by path)."""
+               rendered: Mapping[str, RenderedMarkdown], previous: Site | None = None) -> Site:
+    """The site model from the published documents and their rendered bodies (by path).
+    Given the ``previous`` site, an edit that leaves every article's place in the site as
+    it was (see ``_placement``) only replaces the edited articles: the order, taxonomies,
+    neighbours and related articles are the previous site's, the very same objects."""
+    documents = tuple(documents)
+    sources = MappingProxyType({d.path: (d, rendered[d.path]) for d in documents})
+    if previous is not None:
+        patched = _patched(previous, config, sources)
+        if patched is not None:
+            return patched
     articles = sorted((_article(config, d, rendered[d.path]) for d in documents),
                       key=lambda a: (-a.meta.date.timestamp(), a.slug))
     articles = _link_related(_link_neighbours(articles))
@@ -142,7 +153,55 @@ def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
         _audiences(config, articles),
     )
     redirects = tuple(sorted((article_path(alias), a.slug) for a in articles for alias in a.meta.aliases))
-    return Site(config, tuple(articles), MappingProxyType({a.slug: a for a in articles}), taxonomies, redirects)
+    return Site(config, tuple(articles), MappingProxyType({a.slug: a for a in articles}), taxonomies, redirects,
+                sources)
+
+
+def _placement(document: SourceDocument) -> tuple:
+    """What decides an article's place in the site: its order, its terms (as written: the
+    spellings name the terms), its neighbours and related articles, its redirects."""
+    meta = document.meta
+    return meta.slug, meta.date, meta.category, meta.tags, meta.author, meta.audience, meta.aliases
+
+
+def _same_source(before: tuple[SourceDocument, RenderedMarkdown], now: tuple[SourceDocument, RenderedMarkdown]) -> bool:
+    """True when an article is made from the same document and rendering as before (the
+    digest stands for the file; git may have dated the front matter differently)."""
+    (old_document, old_body), (document, body) = before, now
+    if old_document is document and old_body is body:
+        return True
+    return (old_document.digest == document.digest != "" and old_document.meta == document.meta
+            and old_document.content_path == document.content_path and old_body == body)
+
+
+def _patched(previous: Site, config: SiteConfig, sources: Mapping[str, tuple[SourceDocument, RenderedMarkdown]]
+             ) -> Site | None:
+    """``previous`` with its edited articles replaced, or None when an edit moved anything
+    (or the configuration changed): then the site is built afresh."""
+    if previous.config != config or previous.sources.keys() != sources.keys():
+        return None
+    edited = {}
+    for path, now in sources.items():
+        before = previous.sources[path]
+        if _same_source(before, now):
+            continue
+        if _placement(before[0]) != _placement(now[0]):
+            return None
+        edited[now[0].meta.slug] = _article(config, *now)
+    if not edited:
+        return replace(previous, sources=sources)
+    articles = tuple(replace(edited[a.slug], previous=a.previous, next=a.next, related=a.related)
+                     if a.slug in edited else a for a in previous.articles)
+    return Site(config, articles, MappingProxyType({a.slug: a for a in articles}), previous.taxonomies,
+                previous.redirects, sources)
+
+
+def edited_articles(previous: Site | None, site: Site) -> frozenset[str] | None:
+    """The slugs of the articles ``site`` replaced in ``previous`` when it was patched from
+    it (see ``build_site``); None when it was built afresh."""
+    if previous is None or site.taxonomies is not previous.taxonomies:
+        return None
+    return frozenset(a.slug for a, b in zip(site.articles, previous.articles, strict=True) if a is not b)
 
 
 def _article(config: SiteConfig, document: SourceDocument, body: RenderedMarkdown) -> Article:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from types import MappingProxyType
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -64,14 +65,12 @@ _SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
 class Values:
-    """Values shared by many pages (``site``): read in templates as ``site.title``; in a
-    page's cache key they stand for themselves by one digest, computed once."""
+    """Values shared by many pages (``site``), made once: read in templates as ``site.title``."""
 
-    __slots__ = ("_values", "cache_key")
+    __slots__ = ("_values",)
 
     def __init__(self, values: dict):
         self._values = values
-        self.cache_key = digest(json.dumps(values, ensure_ascii=False, sort_keys=True))
 
     def __getattr__(self, name: str):
         try:
@@ -81,14 +80,12 @@ class Values:
 
 
 class Html:
-    """An article's body for a template: printed as it is (it is sanitised), and standing for
-    itself by its digest in a page's cache key, so keys are cheap to compute."""
+    """An article's body for a template: printed as it is (it is sanitised)."""
 
-    __slots__ = ("text", "cache_key")
+    __slots__ = ("text",)
 
-    def __init__(self, text: str, text_digest: str):
+    def __init__(self, text: str):
         self.text = text
-        self.cache_key = {"html": text_digest}
 
     def __html__(self) -> str:
         return self.text
@@ -121,7 +118,8 @@ class Views:
         self._terms = {(t.key, term.key): term for t in site.taxonomies for term in t.terms}
         self._feed_taxonomies = feed_taxonomies(config)
         self._site_feeds = self._feeds(config.title, "")
-        self._cards = {a.slug: self._card(a) for a in site.articles}
+        self._cards: dict[str, dict] = {}  # made when first asked for
+        self._card_keys: dict[str, str] = {}
         self._stylesheet = stylesheet
         self._menu = [(item.title, self._menu_url(item.url), item.url) for item in config.menu]
         self._icon = assets.get(ICON, "")
@@ -130,6 +128,9 @@ class Views:
         self._search = {"url": self.url("search/"), "bundle": self.url(f"{SEARCH_BUNDLE}/"),
                         "script": assets.get(SEARCH_SCRIPT, ""),
                         "browse": [*browse, {"title": "Archive", "url": self.url("archive/")}]}
+        self.fingerprint = digest(repr(config), stylesheet, repr(sorted(assets.items())), repr(browse))
+        """A digest of everything every page may show beyond its own values (configuration,
+        theme files, which indexes exist): part of every page's key."""
 
     def url(self, site_path: str) -> str:
         """Root-relative URL of a site path (remembered: pages ask for the same ones)."""
@@ -156,7 +157,45 @@ class Views:
 
     def cards(self, slugs) -> list[dict]:
         """Cards for listings, in the given order."""
-        return [self._cards[slug] for slug in slugs]
+        return [self._cards.get(slug) or self._cards.setdefault(slug, self._card(self.site.by_slug[slug]))
+                for slug in slugs]
+
+    def card_key(self, slug: str) -> str:
+        """A digest of everything an article's card shows (see ``_card``)."""
+        key = self._card_keys.get(slug)
+        if key is None:
+            article = self.site.by_slug[slug]
+            meta = article.meta
+            key = self._card_keys[slug] = digest(repr((
+                article.path, meta.title, article.summary, meta.date, article.reading_minutes,
+                self.term_name("author", article.author_key), meta.category,
+                self.term_name("category", meta.category), meta.lang, meta.draft)))
+        return key
+
+    def adopt_card_keys(self, keys: Mapping[str, str]) -> None:
+        """Card keys known from the last build, for articles whose cards are unchanged."""
+        self._card_keys.update(keys)
+
+    def card_keys_made(self) -> Mapping[str, str]:
+        """Every card key made so far, by slug."""
+        return MappingProxyType(self._card_keys)
+
+    def article_key(self, article: Article) -> str:
+        """A digest of everything an article's own page shows of the site model: the
+        article (its body by digest), the names of its terms, its neighbours' titles and
+        its related articles' cards (see ``article``, ``common``)."""
+        neighbours = [(slug, self.site.by_slug[slug].meta.title) for slug in (article.previous, article.next) if slug]
+        return digest(repr((
+            article.meta, article.source_path, article.path, article.guid, article.html_digest, article.summary,
+            article.toc, article.reading_minutes, article.author_key, article.tag_keys, article.previous,
+            article.next, article.related, neighbours, [self.card_key(slug) for slug in article.related],
+            self.term_name("author", article.author_key), self.term_name("category", article.meta.category),
+            [self.term_name("tag", key) for key in article.tag_keys],
+            [self.term_name("audience", key) for key in article.meta.audience])))
+
+    def term_name(self, taxonomy: str, key: str) -> str:
+        """The display name of a term."""
+        return self._terms[(taxonomy, key)].name
 
     def common(self, path: str, title: str, description: str = "", *,
                feeds: list[dict] | None = None, noindex: bool = False, article: Article | None = None,
@@ -265,14 +304,14 @@ class Views:
     def article(self, article: Article) -> dict:
         """Everything article.html shows."""
         meta = article.meta
-        card = self._cards[article.slug]
+        card = self.cards((article.slug,))[0]
         neighbours = {}
         for name, slug in (("previous", article.previous), ("next", article.next)):
             neighbours[name] = ({"title": self.site.by_slug[slug].meta.title, "url": self.url(self.site.by_slug[slug].path)}
                                 if slug else None)
         return {
             **card,
-            "html": Html(article.html, article.html_digest),
+            "html": Html(article.html),
             "updated": date_view(meta.updated, self._zone) if meta.updated else None,
             "tags": [self._link("tag", key) for key in article.tag_keys],
             "audience": [self._link("audience", key) for key in meta.audience],

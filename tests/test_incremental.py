@@ -14,6 +14,7 @@ from skillsite import parallel
 from skillsite.build import BuildOptions, build
 from skillsite.cache import CACHE_DIR
 from skillsite.model import BuildFailed
+from skillsite.server import Preview
 from conftest import NOW, REPO, tree_bytes
 
 
@@ -43,6 +44,12 @@ EDITS = {
         REPO / "themes/default/templates/_card.html", root / "themes/default/templates/_card.html") and replace_in(
         root / "themes/default/templates/_card.html", "min read", "minutes to read"),
     "site.yaml": lambda root: replace_in(root / "site.yaml", "tagline: Be Skilled, Get Hired", "tagline: Skills first"),
+    # edits that leave the article in its place: the previous site is patched, not rebuilt
+    "summary": lambda root: replace_in(root / CV, 'summary: "A section-by-section', 'summary: "A short'),
+    "image and updated": lambda root: replace_in(root / CV, "updated: 2024-03-05T16:45:00+06:00",
+                                                 "updated: 2025-01-02\nimage: https://example.org/cv.png"),
+    "link to it": lambda root: replace_in(root / "content/career/learning-new-skills-online.md", "\n## ",
+                                          "\nSee [the CV guide](../jobs/writing-a-cv-that-gets-read.md).\n\n## "),
 }
 
 
@@ -61,6 +68,20 @@ def test_an_incremental_parallel_rebuild_writes_what_a_clean_build_writes(sample
     build(sample_site, BuildOptions(now=NOW, jobs=2))
     incremental = tree_bytes(sample_site / "output")
     assert incremental == clean_build(sample_site, tmp_path)
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
+def test_serve_after_an_edit_holds_what_a_fresh_serve_holds(sample_site, edit):
+    options = BuildOptions(now=NOW, drafts=True, base_url="http://127.0.0.1:8000/", jobs=1)
+    running = Preview(sample_site, options, log=lambda _: None)
+    running.rebuild()
+    EDITS[edit](sample_site)
+    running.rebuild()
+    fresh = Preview(sample_site, options, log=lambda _: None)
+    fresh.rebuild()
+    assert running.problems == fresh.problems == ()
+    assert running.files.keys() == fresh.files.keys()
+    assert [path for path in fresh.files if running.files[path] != fresh.files[path]] == []
 
 
 def test_a_rebuild_rewrites_only_the_files_that_changed(sample_site):

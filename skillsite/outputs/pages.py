@@ -1,19 +1,22 @@
 """Site -> HTML pages: home, articles, listings, term indexes, archive, search, 404, redirects.
 
-Pages are described first (``page_specs``: template, path and the values it receives), and
-rendered after (``render_page``), so that the build can skip pages whose values have not
-changed since the last build and render the others in several processes.
+Pages are described first (``page_specs``: template, path, a digest of what the page is
+made of, and a way to make the values it receives), and rendered after (``render_page``).
+The digest is taken from the site model (articles, terms, configuration), not from the
+template values, so a build can tell which pages an edit touched without making the values
+of the thousands it did not; only pages it renders get their values made.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import jinja2
 
-from ..model import Article, OutputFile
+from ..digests import digest
+from ..model import Article, OutputFile, Pager
 from ..site import Site, paginate
 from ..urls import output_name
 from ..views import Views
@@ -21,34 +24,83 @@ from ..views import Views
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
-    """One page to render: which template, where, with what."""
+    """One page to render: which template, where, made of what."""
 
     path: str
     """The output file's path (``articles/x/index.html``)."""
     template: str
     """The template's name."""
-    context: dict
-    """The values the template receives (see views.py)."""
+    inputs: str
+    """A digest of everything the page shows, at the level of the site model: pages with
+    the same template, path and inputs have the same HTML."""
+    values: Callable[[], dict]
+    """The values the template receives (see views.py), made when the page is rendered."""
 
 
 def render_page(env: jinja2.Environment, spec: PageSpec) -> OutputFile:
     """The page's HTML."""
-    html = env.get_template(spec.template).render(**spec.context)
+    html = env.get_template(spec.template).render(**spec.values())
     return OutputFile(spec.path, html.encode("utf-8"), spec.template)
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What page descriptions can take from the build before, when the site was patched
+    from that build's (see site.build_site): its pages' inputs, which stay valid for every
+    page that shows none of the ``edited`` articles."""
+
+    fingerprint: str
+    """The views fingerprint the inputs were made under."""
+    inputs: Mapping[str, str]
+    """Each page's inputs, by output path."""
+    edited: frozenset[str]
+    """Slugs of the articles replaced since."""
+    card_keys: Mapping[str, str]
+    """The card keys that build made, by slug (see Views.card_key)."""
+
+
+def carried_from(pages: Iterable[PageSpec], views: Views, edited: frozenset[str] | None) -> Carried | None:
+    """What the next build may carry from the pages and views of this one, once it knows
+    which articles it edited (None: it built the site afresh, and carries nothing)."""
+    if edited is None:
+        return None
+    return Carried(views.fingerprint, {page.path: page.inputs for page in pages}, edited, views.card_keys_made())
 
 
 class PageRenderer:
     """Describes pages: the common values every page receives, and its own."""
 
-    def __init__(self, views: Views):
+    def __init__(self, views: Views, carried: Carried | None = None):
         self.views = views
+        self._carried = carried if carried and carried.fingerprint == views.fingerprint else None
+        if self._carried:
+            views.adopt_card_keys({slug: key for slug, key in carried.card_keys.items() if slug not in carried.edited})
 
-    def page(self, template: str, path: str, title: str, description: str = "", *,
-             feeds=None, noindex=False, subject: Article | None = None, crumbs=(), **context) -> PageSpec:
-        """``subject`` is the article a page shows; ``crumbs`` its breadcrumbs below Home."""
-        common = self.views.common(path, title, description, feeds=feeds, noindex=noindex, article=subject,
-                                   crumbs=crumbs)
-        return PageSpec(output_name(path), template, {**common, **context})
+    def page(self, template: str, path: str, title: str, description: str = "", *, inputs: tuple = (),
+             values: Callable[[], dict] = dict, feeds_of: tuple[str, str] | None = None, noindex: bool = False,
+             subject: Article | None = None, crumbs: tuple[tuple[str, str], ...] = (),
+             shows: Iterable[str | None] = ()) -> PageSpec:
+        """``inputs``: the model values the page's own ``values()`` are made from (reprs
+        must say everything they hold); ``feeds_of``: the (taxonomy, term key) whose feeds
+        the page announces; ``subject``: the article a page shows; ``crumbs``: its
+        breadcrumbs below Home; ``shows``: the slugs of every article whose values it
+        shows (where it shows any: then its inputs may be carried from the last build
+        only when none of them was edited). ``inputs`` may be a callable making them."""
+        views = self.views
+        carried = self._carried
+        key = carried.inputs.get(output_name(path)) if carried else None
+        if key is None or not carried.edited.isdisjoint(shows):
+            made_of = (title, description, feeds_of and views.term_name(*feeds_of), noindex,
+                       subject and views.article_key(subject), crumbs, inputs() if callable(inputs) else inputs)
+            key = digest(views.fingerprint, template, path, repr(made_of))
+
+        def page_values() -> dict:
+            feeds = views.term_feeds(*feeds_of) if feeds_of else None
+            common = views.common(path, title, description, feeds=feeds, noindex=noindex, article=subject,
+                                  crumbs=crumbs)
+            return {**common, **values()}
+
+        return PageSpec(output_name(path), template, key, page_values)
 
 
 def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
@@ -56,43 +108,61 @@ def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
     views = renderer.views
     config = site.config
     slugs = tuple(a.slug for a in site.articles)
+
+    def listing(pager: Pager, **extra) -> Callable[[], dict]:
+        return lambda: {**extra, "articles": views.cards(pager.articles), "pager": views.pager(pager)}
+
+    def card_keys(pager: Pager) -> Callable[[], tuple]:
+        return lambda: (pager, tuple(views.card_key(slug) for slug in pager.articles))
+
     for pager in paginate("", slugs, config.per_page):
         title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
-        yield renderer.page("index.html", pager.path, title, articles=views.cards(pager.articles),
-                            pager=views.pager(pager))
+        yield renderer.page("index.html", pager.path, title, inputs=card_keys(pager), values=listing(pager),
+                            shows=pager.articles)
     categories = {term.key: term for term in site.taxonomy("category").terms}
     for article in site.articles:
         category = categories[article.meta.category]
         yield renderer.page("article.html", article.path, article.meta.title, article.summary,
-                            feeds=views.category_feeds(article.meta.category), subject=article,
+                            feeds_of=("category", article.meta.category), subject=article,
                             crumbs=((category.name, category.path), (article.meta.title, article.path)),
-                            article=views.article(article))
+                            values=lambda article=article: {"article": views.article(article)},
+                            shows=(article.slug, article.previous, article.next, *article.related))
     for taxonomy in site.taxonomies:
-        terms = [views.term(taxonomy, term) for term in taxonomy.terms]
-        yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title, taxonomy=taxonomy.title, terms=terms,
-                            crumbs=((taxonomy.title, f"{taxonomy.key}/"),))
-        for term, term_view in zip(taxonomy.terms, terms, strict=True):
-            feeds = views.term_feeds(taxonomy.key, term.key)
+        term_inputs = tuple((t.key, t.name, t.description, len(t.articles)) for t in taxonomy.terms)
+        yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title,
+                            crumbs=((taxonomy.title, f"{taxonomy.key}/"),), inputs=term_inputs,
+                            values=lambda taxonomy=taxonomy: {
+                                "taxonomy": taxonomy.title,
+                                "terms": [views.term(taxonomy, term) for term in taxonomy.terms]})
+        for term, made_of in zip(taxonomy.terms, term_inputs, strict=True):
             for pager in paginate(term.path, term.articles, config.per_page):
                 title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
-                yield renderer.page("listing.html", pager.path, title, term.description, feeds=feeds,
+                yield renderer.page("listing.html", pager.path, title, term.description,
+                                    feeds_of=(taxonomy.key, term.key),
                                     crumbs=((taxonomy.title, f"{taxonomy.key}/"), (term.name, term.path)),
-                                    term=term_view, taxonomy=taxonomy.title,
-                                    articles=views.cards(pager.articles), pager=views.pager(pager))
-    yield renderer.page("archive.html", "archive/", "Archive", years=_archive_years(site, views))
+                                    inputs=lambda made_of=made_of, pager=pager: (made_of, card_keys(pager)()),
+                                    values=listing(pager, term=views.term(taxonomy, term), taxonomy=taxonomy.title),
+                                    shows=pager.articles)
+    years = _archive_years(site)
+    yield renderer.page("archive.html", "archive/", "Archive",
+                        inputs=lambda: tuple((year, tuple(map(views.card_key, members))) for year, members in years),
+                        values=lambda: {"years": [{"year": year, "articles": views.cards(members)}
+                                                  for year, members in years]}, shows=slugs)
     if config.search:
         yield renderer.page("search.html", "search/", "Search", f"Search the articles of {config.title}.")
     yield renderer.page("404.html", "404.html", "Page not found", noindex=True)
     for old_path, slug in site.redirects:
         target = site.by_slug[slug]
-        yield renderer.page("redirect.html", old_path, target.meta.title, noindex=True,
-                            target={"url": views.url(target.path), "absolute": config.absolute_url(target.path)})
+        yield renderer.page("redirect.html", old_path, target.meta.title, noindex=True, inputs=(target.path,),
+                            shows=(slug,),
+                            values=lambda target=target: {"target": {
+                                "url": views.url(target.path), "absolute": config.absolute_url(target.path)}})
 
 
-def _archive_years(site: Site, views: Views) -> list[dict]:
-    """Articles grouped by year, newest year first."""
+def _archive_years(site: Site) -> list[tuple[int, list[str]]]:
+    """Slugs grouped by year, newest year first."""
     years: dict[int, list[str]] = defaultdict(list)
     zone = site.config.zone
     for article in site.articles:
         years[article.meta.date.astimezone(zone).year].append(article.slug)
-    return [{"year": year, "articles": views.cards(years[year])} for year in sorted(years, reverse=True)]
+    return [(year, years[year]) for year in sorted(years, reverse=True)]
