@@ -6,10 +6,11 @@ Pure functions over immutable values; nothing here reads or writes files.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain
 from types import MappingProxyType
 
 from .config import SiteConfig
@@ -145,7 +146,7 @@ def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
             return patched
     articles = sorted((_article(config, d, rendered[d.path]) for d in documents),
                       key=lambda a: (-a.meta.date.timestamp(), a.slug))
-    articles = _link_related(_link_neighbours(articles))
+    articles = _link_neighbours(articles)
     taxonomies = (
         _categories(config, articles),
         _terms("tag", "Tags", ((a, a.meta.tags) for a in articles)),
@@ -216,17 +217,17 @@ def _article(config: SiteConfig, document: SourceDocument, body: RenderedMarkdow
 
 
 def _link_neighbours(newest_first: list[Article]) -> list[Article]:
-    """Previous (older) and next (newer) article, the forum's "Previous topic - Next topic"."""
-    linked = []
-    for index, article in enumerate(newest_first):
-        newer = newest_first[index - 1].slug if index > 0 else None
-        older = newest_first[index + 1].slug if index + 1 < len(newest_first) else None
-        linked.append(replace(article, previous=older, next=newer))
-    return linked
+    """Previous (older) and next (newer) article, the forum's "Previous topic - Next topic",
+    and the related articles of each (see ``_related``)."""
+    related = _related(newest_first)
+    last = len(newest_first) - 1
+    return [replace(article, previous=newest_first[index + 1].slug if index < last else None,
+                    next=newest_first[index - 1].slug if index > 0 else None, related=related[index])
+            for index, article in enumerate(newest_first)]
 
 
-def _link_related(newest_first: list[Article], count: int = RELATED_COUNT,
-                  window: int = RELATED_WINDOW) -> list[Article]:
+def _related(newest_first: list[Article], count: int = RELATED_COUNT, window: int = RELATED_WINDOW
+             ) -> list[tuple[str, ...]]:
     """Up to ``count`` related articles for each: two points for every tag they share, one
     for the same category, counted among the ``window`` newest articles of each of its tags
     and of its category (so the work grows with the site, not with its square); ties go to
@@ -237,18 +238,16 @@ def _link_related(newest_first: list[Article], count: int = RELATED_COUNT,
         for key in article.tag_keys:
             groups[("tag", key)].append(article.slug)
         groups[("category", article.meta.category)].append(article.slug)
-    linked = []
+    windows = {group: members[:window] for group, members in groups.items()}
+    related = []
     for article in newest_first:
-        scores: dict[str, int] = defaultdict(int)
-        for key in article.tag_keys:
-            for slug in groups[("tag", key)][:window]:
-                scores[slug] += 2
-        for slug in groups[("category", article.meta.category)][:window]:
-            scores[slug] += 1
+        # each tag's window counted twice: two points per shared tag, one for the category
+        tagged = [windows[("tag", key)] for key in article.tag_keys]
+        scores = Counter(chain(*tagged, *tagged, windows[("category", article.meta.category)]))
         scores.pop(article.slug, None)
         best = heapq.nsmallest(count, [(-score, rank[slug], slug) for slug, score in scores.items()])
-        linked.append(replace(article, related=tuple(slug for _, _, slug in best)))
-    return linked
+        related.append(tuple(slug for _, _, slug in best))
+    return related
 
 
 def _categories(config: SiteConfig, articles: list[Article]) -> Taxonomy:

@@ -6,6 +6,7 @@ A *site path* is a page's address relative to the base URL, without a leading sl
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -34,6 +35,7 @@ def _word_characters(text: str, keep: str) -> str:
     return "".join(c if unicodedata.category(c)[0] in "LNM" or c in keep else " " for c in text)
 
 
+@functools.cache  # a site names the same few hundred tags and authors thousands of times
 def term_key(name: str) -> str:
     """The URL name of a tag or author: lowercase words joined by hyphens, any script."""
     words = _word_characters(unicodedata.normalize("NFKC", name).casefold(), "_").split()
