@@ -66,8 +66,11 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None,
     problems: list[Diagnostic] = []
     found: list[tuple[str, str, str, dict | None]] = []  # (path, content path, cache key, cached entry)
     fresh: dict[int, tuple[SplitFile, list[Diagnostic]]] = {}  # articles to read: their parts
+    site_prefix = os.path.join(config.site_dir, "")
     for file in article_paths(config.content_dir):
-        path = display_path(Path(file), config.site_dir)
+        # the usual case (content inside the site folder) without pathlib: this runs per article
+        path = (file[len(site_prefix):].replace(os.sep, "/") if file.startswith(site_prefix)
+                else display_path(Path(file), config.site_dir))
         try:
             status = os.stat(file)
             known, raw = cache.file_digest(file, status), None
