@@ -213,3 +213,31 @@ def test_the_lock_file_is_inside_the_cache_folder_and_empty_between_builds(site)
     assert (root / ".skillsite-cache" / LOCK_FILE).read_bytes() == b""
     shutil.rmtree(root / ".skillsite-cache")
     build(root, BuildOptions(now=NOW))  # a deleted cache folder is made again, lock and all
+
+
+# --- leftovers in the standby ---------------------------------------------------------------------
+
+def entries(folder: Path) -> list[str]:
+    """Everything under ``folder``: files, folders and anything else, by relative path."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+def test_leftovers_anywhere_in_the_standby_are_never_published(tmp_path):
+    root = write_articles(tmp_path / "site", 5, 1)
+    build(root, BuildOptions(now=NOW))
+    write_articles(root, 5, 2)
+    build(root, BuildOptions(now=NOW))  # the first output is now the standby, synced by the next build
+    standby = root / ".output.standby"
+    if not standby.is_dir():
+        pytest.skip("this file system cannot swap two folders in one step: there is no standby")
+    # what a killed build or a person leaves: temporary files beside pages, strays deep down,
+    # whole folders the site no longer has, a page missing, something that is not a file at all
+    write_tree(standby, {"articles/a0001/.index.html.new-4242": "half written", ".feed.xml.link-4242": "",
+                         "articles/a0001/stray.html": "stray", "articles/gone/index.html": "an old page",
+                         "articles/gone/deeper/x.css": "x", "tag/t1/page/9/index.html": "an old page"})
+    (standby / "articles/a0002/index.html").unlink()
+    os.mkfifo(standby / "articles/a0003/fifo")
+    write_articles(root, 5, 3)
+    build(root, BuildOptions(now=NOW))
+    assert tree_bytes(root / "output") == clean_build(tmp_path, 5, 3)
+    assert entries(root / "output") == entries(tmp_path / "clean-3" / "output")
