@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -192,13 +193,19 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         output = config.output_dir
         previous = cache.outputs(output) if output.is_dir() else {}
 
+        output_prefix = os.path.join(output, "")
+
         def reusable(path: str, key: str) -> bool:
             recorded = previous.get(path)
-            return recorded is not None and recorded.get("key") == key and unchanged_on_disk(output / path, recorded)
+            return (recorded is not None and recorded.get("key") == key
+                    and unchanged_on_disk(output_prefix + path, recorded))  # a str path: this runs per page
 
-        files = chain(page_files(rendering, reusable, options.jobs or default_jobs()), rendering.files,
-                      [output_marker()])
-        manifest, search_warnings = write_site(files, output, previous, SearchIndex() if config.search else None)
+        pages = page_files(rendering, reusable, options.jobs or default_jobs())
+        try:
+            manifest, search_warnings = write_site(chain(pages, rendering.files, [output_marker()]), output, previous,
+                                                   SearchIndex() if config.search else None)
+        finally:
+            pages.close()  # a failed write stops the page workers now: they hold the build lock too
         cache.remember_outputs(output, manifest)
         summary = {
             "inputs": inputs, "next_change": next_change(rendering.documents, now),
