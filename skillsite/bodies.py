@@ -3,7 +3,8 @@ holds and spreading the rest over processes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from .cache import FINGERPRINT, BuildCache
 from .digests import digest
@@ -26,16 +27,23 @@ def still_valid(rendered: RenderedMarkdown, targets: LinkTargets) -> bool:
 
 
 def render_bodies(documents: tuple[SourceDocument, ...], targets: LinkTargets, cache: BuildCache,
-                  jobs: int = 1) -> Mapping[str, RenderedMarkdown]:
-    """Each document's rendered body, by path."""
+                  jobs: int = 1, known: Mapping[str, RenderedMarkdown] | None = None,
+                  read_body: Callable[[SourceDocument], str] | None = None) -> Mapping[str, RenderedMarkdown]:
+    """Each document's rendered body, by path: from ``known`` (by body key: the last build's
+    renderings, without their HTML) or the cache where still valid, else rendered.
+    ``read_body`` reads the Markdown of a document that came without it."""
     rendered: dict[str, RenderedMarkdown] = {}
     missing: list[tuple[SourceDocument, str]] = []
     for document in documents:
         key = body_key(document, targets.base_path)
-        cached = cache.body(key)
+        cached = known.get(key) if known else None
+        if cached is None:
+            cached = cache.body(key)
         if cached is not None and still_valid(cached, targets):
             rendered[document.path] = cached
         else:
+            if document.body is None:
+                document = replace(document, body=read_body(document))
             missing.append((document, key))
     # forked workers inherit the documents: only their numbers travel to them
     shared = (make_markdown(), targets, [document for document, _ in missing])

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
+from types import MappingProxyType
 
 import jinja2
 
-from .bodies import render_bodies
+from .bodies import body_key, render_bodies
 from .cache import CACHE_DIR, BuildCache
 from .config import SiteConfig, load_config
 from .feedcontract import check_feed_contract, contract_feed_paths
 from .gitdates import with_git_dates
 from .incremental import produce_pages, template_fingerprint, unchanged_on_disk
-from .loader import load_documents
+from .loader import body_of, load_documents
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile, RenderedMarkdown, SourceDocument
 from .outputs.feeds import render_feeds
-from .outputs.pages import PageRenderer, PageSpec, carried_from, page_specs
+from .outputs.pages import Carried, PageRenderer, PageSpec, page_memory, page_specs
 from .outputs.sitemap import render_sitemap
 from .outputs.static import asset_urls, static_files, stylesheet_url
 from .parallel import default_jobs
 from .search import SearchIndex
+from .snapshot import Previous, recall, remember
 from .site import (HeldBack, Publication, Site, build_site, edited_articles, guid_collisions, held_back, link_targets,
                    select_published)
 from .templates import make_environment, template_problem, theme_dirs
@@ -107,21 +109,25 @@ class Rendering:
     diagnostics: tuple[Diagnostic, ...]
     """Every problem found: errors (nothing may be published) and warnings."""
 
+    def as_previous(self) -> Previous:
+        """What the next rendering in this process may take from this one."""
+        return Previous(MappingProxyType({}), MappingProxyType({}), self.site, page_memory(self.pages, self.views))
+
 
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
                 feeds_made: dict | None = None, config: SiteConfig | None = None,
-                previous: Rendering | None = None) -> Rendering:
+                previous: Previous | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
     BuildFailed only for problems that stop everything (configuration, templates).
-    Given the ``previous`` rendering, what an edit left as it was is taken from it."""
+    What an edit left as it was is taken from ``previous`` (the last build's, see snapshot.py)."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)
     jobs = options.jobs or default_jobs()
     # site.yaml -> SiteConfig (errors exit 2), unless the caller read it already
     config = config or load_config(site_dir, options.base_url, options.output)
     # content/*.md -> SourceDocuments; every problem in every file is collected
-    documents, problems = load_documents(config, cache, jobs)
+    documents, problems = load_documents(config, cache, jobs, previous.documents if previous else None)
     # updated dates from git history, where the site is a git repository
     documents = with_git_dates(config, documents)
     problems += guid_collisions(config, documents)
@@ -129,23 +135,33 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     publication = select_published(documents, now, drafts=options.drafts, future=options.future,
                                    expired=options.expired)
     # Markdown -> sanitised HTML, links between articles resolved
-    rendered = render_bodies(publication.published, link_targets(config, publication.published), cache, jobs)
+    rendered = render_bodies(publication.published, link_targets(config, publication.published), cache, jobs,
+                             previous.bodies if previous else None, lambda document: body_of(config, document))
     problems += [warning for body in rendered.values() for warning in body.warnings]
-    # sort, taxonomies, previous/next, related
-    site = build_site(config, publication.published, rendered, previous.site if previous else None)
+    # sort, taxonomies, previous/next, related (patched from the last build's where an edit moved nothing)
+    site = build_site(config, publication.published, rendered, previous.site if previous else None,
+                      _html_in_cache(cache, config, publication.published, rendered))
     # pages described; feeds, sitemap and static files made
     themes = theme_dirs(config)
     statics = static_files(themes, config.site_dir)
     try:
         environment = make_environment(config)
         views = Views(site, stylesheet_url(statics, config.base_path), asset_urls(statics, config.base_path))
-        carried = previous and carried_from(previous.pages, previous.views, edited_articles(previous.site, site))
+        edited = edited_articles(previous.site, site) if previous and previous.site and previous.pages else None
+        carried = Carried(previous.pages, edited) if edited is not None else None
         pages = tuple(page_specs(site, PageRenderer(views, carried)))
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
     files = (*render_feeds(site, feeds_made), *render_sitemap(site, pages), *statics)
     return Rendering(config, tuple(documents), publication, site, rendered, pages, files, environment,
                      template_fingerprint(themes), views, tuple(problems))
+
+
+def _html_in_cache(cache: BuildCache, config: SiteConfig, published: Iterable[SourceDocument],
+                   rendered: Mapping[str, RenderedMarkdown]) -> Callable[[str], str] | None:
+    """Reads, by file, the HTML of the bodies taken from the last build without it."""
+    keys = {d.path: body_key(d, config.base_path) for d in published if rendered[d.path].html is None}
+    return (lambda path: cache.html(keys[path])) if keys else None
 
 
 def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs: int
@@ -180,7 +196,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         if last is not None and _still_current(last, inputs, now, config.output_dir, cache):
             return _result_of(last, config.output_dir, started, options.strict)
         full_build = True
-        rendering = render_site(site_dir, options, cache, config=config)
+        rendering = render_site(site_dir, options, cache, config=config, previous=recall(cache, config))
         if any(d.severity == "error" for d in rendering.diagnostics):
             raise BuildFailed(rendering.diagnostics)
         refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
@@ -207,6 +223,8 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         finally:
             pages.close()  # a failed write stops the page workers now: they hold the build lock too
         cache.remember_outputs(output, manifest)
+        remember(cache, config, rendering.site, rendering.documents, warnings,
+                 page_memory(rendering.pages, rendering.views))
         summary = {
             "inputs": inputs, "next_change": next_change(rendering.documents, now),
             "articles": len(rendering.site.articles), "pages": len(rendering.pages),

@@ -31,10 +31,10 @@ from .model import Diagnostic, FrontMatter, Heading, RenderedMarkdown
 from .sanitize import POLICY_VERSION
 
 CACHE_DIR = ".skillsite-cache"
-_TABLES = ("documents", "bodies", "outputs", "files", "builds")
+_TABLES = ("documents", "bodies", "outputs", "files", "builds", "snapshots")
 _PRUNED = ("documents", "bodies", "files")
 """Tables whose entries are dropped when a build no longer uses them."""
-_SCHEMA = 3
+_SCHEMA = 4
 _RACY_NS = 2_000_000_000
 
 
@@ -57,8 +57,10 @@ class BuildCache:
     """The cache of one site. ``BuildCache.open`` reads it; entries used or made by this
     build are kept by ``save``, the rest pruned, so the cache does not grow without end."""
 
-    def __init__(self, connection: sqlite3.Connection | None):
+    def __init__(self, connection: sqlite3.Connection | None, file: Path | None = None):
         self._db = connection
+        self._file = file
+        self._reader: tuple[int, sqlite3.Connection] | None = None  # (pid, connection) for html()
         self._tables: dict[str, dict[str, str]] = {}
         self._used: dict[str, set[str]] = {name: set() for name in _TABLES}
         self._new: dict[str, dict[str, object]] = {name: {} for name in _TABLES}
@@ -75,7 +77,7 @@ class BuildCache:
                 folder.mkdir(exist_ok=True)
                 connection = sqlite3.connect(folder / "cache.sqlite", timeout=30, isolation_level=None)
                 _prepare(connection)
-                return cls(connection)
+                return cls(connection, folder / "cache.sqlite")
             except (sqlite3.Error, OSError):
                 if attempt == 0:
                     for leftover in folder.glob("cache.sqlite*"):
@@ -127,22 +129,22 @@ class BuildCache:
     def document(self, key: str) -> dict | None:
         """An article file read before: {meta, lines, body_line, body, problems}."""
         return self._object("documents", key, lambda entry: {
-            "meta": _front_matter_from(entry["meta"]), "lines": entry["lines"], "body_line": entry["body_line"],
+            "meta": front_matter_from_json(entry["meta"]), "lines": entry["lines"], "body_line": entry["body_line"],
             "body": entry["body"], "problems": [Diagnostic(**d) for d in entry["problems"]]})
 
     def remember_document(self, key: str, entry: dict) -> None:
         """Keep an article file read in this build (one without errors)."""
-        self._remember("documents", key, {**entry, "meta": _front_matter_to(entry["meta"]),
-                                          "problems": [_diagnostic_to(d) for d in entry["problems"]]})
+        self._remember("documents", key, {**entry, "meta": front_matter_json(entry["meta"]),
+                                          "problems": [diagnostic_json(d) for d in entry["problems"]]})
         self._objects["documents", key] = entry
 
     def body(self, key: str) -> RenderedMarkdown | None:
         """A body rendered before (check its ``lookups`` still hold before using it)."""
-        return self._object("bodies", key, _rendered_from)
+        return self._object("bodies", key, rendered_from_json)
 
     def remember_body(self, key: str, rendered: RenderedMarkdown) -> None:
         """Keep a body rendered in this build."""
-        self._remember("bodies", key, _rendered_to(rendered))
+        self._remember("bodies", key, rendered_json(rendered))
         self._objects["bodies", key] = rendered
 
     def _object(self, table: str, key: str, make):
@@ -159,6 +161,44 @@ class BuildCache:
         if made is not None:
             self._objects[table, key] = made
         return made
+
+    def html(self, key: str) -> str:
+        """The HTML of the body saved under ``key`` by an earlier build, read on its own
+        (not the whole table) through a connection of this process's own: forked page
+        workers ask too. Raises KeyError when the cache does not hold it."""
+        made = self._objects.get(("bodies", key))
+        if made is not None and made.html is not None:
+            return made.html
+        if self._reader is None or self._reader[0] != os.getpid():
+            if self._file is None:
+                raise KeyError(key)
+            self._reader = (os.getpid(), sqlite3.connect(f"file:{self._file}?mode=ro", uri=True, timeout=30))
+        row = self._reader[1].execute("SELECT value FROM bodies WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return json.loads(row[0])["html"]
+
+    def holds_bodies(self, keys) -> bool:
+        """True when the cache file holds a body for every key (without reading them)."""
+        if self._db is None:
+            return False
+        try:
+            present = {key for (key,) in self._db.execute("SELECT key FROM bodies")}
+        except sqlite3.Error:
+            return False
+        return all(key in present for key in keys)
+
+    def keep(self, table: str, keys) -> None:
+        """Mark entries as used by this build without reading them (so ``save`` keeps them)."""
+        self._used[table].update(keys)
+
+    def snapshot(self, output_dir: Path) -> dict | None:
+        """The site model the last build into ``output_dir`` left (see snapshot.py)."""
+        return self._get("snapshots", str(output_dir.resolve()))
+
+    def remember_snapshot(self, output_dir: Path, snapshot: dict) -> None:
+        """The site model of this build, for the next one."""
+        self._remember("snapshots", str(output_dir.resolve()), snapshot)
 
     def outputs(self, output_dir: Path) -> dict[str, dict]:
         """What the last build wrote into ``output_dir``: path -> {key, digest, size, mtime, inode}."""
@@ -199,7 +239,8 @@ class BuildCache:
                 self._db.execute("BEGIN")
                 for name in _PRUNED if prune else ():
                     keep = self._used[name] | set(self._new[name])
-                    stale = [(key,) for key in self._table(name) if key not in keep]
+                    # keys only: the values of a large site's bodies table are as big as the site
+                    stale = [(key,) for (key,) in self._db.execute(f"SELECT key FROM {name}") if key not in keep]
                     self._db.executemany(f"DELETE FROM {name} WHERE key = ?", stale)
                 for name, rows in self._new.items():
                     self._db.executemany(f"INSERT OR REPLACE INTO {name} (key, value) VALUES (?, ?)",
@@ -229,7 +270,7 @@ _DATES = ("date", "updated", "expires")
 _TUPLES = ("tags", "audience", "aliases")
 
 
-def _front_matter_to(meta: FrontMatter) -> dict:
+def front_matter_json(meta: FrontMatter) -> dict:
     data = {name: getattr(meta, name) for name in FrontMatter.__slots__}
     for name in _DATES:
         if data[name] is not None:
@@ -239,7 +280,7 @@ def _front_matter_to(meta: FrontMatter) -> dict:
     return data
 
 
-def _front_matter_from(data: dict) -> FrontMatter:
+def front_matter_from_json(data: dict) -> FrontMatter:
     data = dict(data)
     for name in _DATES:
         if data.get(name) is not None:
@@ -249,19 +290,19 @@ def _front_matter_from(data: dict) -> FrontMatter:
     return FrontMatter(**data)
 
 
-def _diagnostic_to(diagnostic: Diagnostic) -> dict:
+def diagnostic_json(diagnostic: Diagnostic) -> dict:
     return {name: getattr(diagnostic, name) for name in Diagnostic.__slots__}
 
 
-def _rendered_to(rendered: RenderedMarkdown) -> dict:
+def rendered_json(rendered: RenderedMarkdown) -> dict:
     return {"html": rendered.html, "summary": rendered.summary, "words": rendered.words,
             "toc": [[h.level, h.anchor, h.text] for h in rendered.toc],
-            "warnings": [_diagnostic_to(w) for w in rendered.warnings],
+            "warnings": [diagnostic_json(w) for w in rendered.warnings],
             "links": [list(link) for link in rendered.links],
             "lookups": [list(lookup) for lookup in rendered.lookups], "html_digest": rendered.html_digest}
 
 
-def _rendered_from(data: dict) -> RenderedMarkdown:
+def rendered_from_json(data: dict) -> RenderedMarkdown:
     return RenderedMarkdown(
         html=data["html"], summary=data["summary"], words=data["words"],
         toc=tuple(Heading(*h) for h in data["toc"]), warnings=tuple(Diagnostic(**w) for w in data["warnings"]),

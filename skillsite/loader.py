@@ -6,6 +6,7 @@ This is the only module that reads the content folder.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from .config import SiteConfig
@@ -52,10 +53,11 @@ def display_path(path: Path, site_dir: Path) -> str:
         return path.as_posix()
 
 
-def load_documents(config: SiteConfig, cache: BuildCache | None = None,
-                   jobs: int = 1) -> tuple[list[SourceDocument], list[Diagnostic]]:
+def load_documents(config: SiteConfig, cache: BuildCache | None = None, jobs: int = 1,
+                   known: Mapping[str, SourceDocument] | None = None) -> tuple[list[SourceDocument], list[Diagnostic]]:
     """Every article under the content folder, and every problem found in any of them.
-    An article read before (same file, same bytes, same site settings) comes from the cache
+    An article read before (same file, same bytes, same site settings) comes from ``known``
+    (by digest: the last build's documents, without their Markdown) or from the cache
     without being read again; the front matter of the rest is read in ``jobs`` processes."""
     if not config.content_dir.is_dir():
         return [], [Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
@@ -73,13 +75,16 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None,
                 else display_path(Path(file), config.site_dir))
         try:
             status = os.stat(file)
-            known, raw = cache.file_digest(file, status), None
-            if known is None:
+            file_digest, raw = cache.file_digest(file, status), None
+            if file_digest is None:
                 raw = _read(file, path, status)
-                known = digest(raw)
-                cache.remember_file_digest(file, status, known)
-            key = digest(FINGERPRINT, settings, path, known)
-            cached = cache.document(key)
+                file_digest = digest(raw)
+                cache.remember_file_digest(file, status, file_digest)
+            key = digest(FINGERPRINT, settings, path, file_digest)
+            before = known.get(key) if known else None
+            cached = (cache.document(key) if before is None else
+                      {"meta": before.meta, "lines": before.field_lines, "body_line": before.body_line, "body": None,
+                       "problems": []})
             if cached is None:
                 text, warnings = strip_forbidden(decode(raw or _read(file, path, status), path), path)
                 fresh[len(found)] = (split(text, path), warnings)
@@ -106,6 +111,13 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None,
                                             entry["lines"], key))
     problems.extend(_slug_collisions(documents))
     return documents, problems
+
+
+def body_of(config: SiteConfig, document: SourceDocument) -> str:
+    """The Markdown of a document taken without it (see ``known``), read from its file again."""
+    file = os.path.join(config.content_dir, *document.content_path.split("/"))
+    text, _ = strip_forbidden(decode(_read(file, document.path, os.stat(file)), document.path), document.path)
+    return split(text, document.path).body
 
 
 def _validation_settings(config: SiteConfig) -> str:

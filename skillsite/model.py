@@ -95,8 +95,9 @@ class SourceDocument:
     """Path inside the content folder (``jobs/cv.md``), used to resolve links."""
     meta: FrontMatter
     """The validated front matter."""
-    body: str
-    """The Markdown after the front matter, with LF line endings."""
+    body: str | None
+    """The Markdown after the front matter, with LF line endings; None in a document taken
+    from the last build's snapshot (its rendering is known; see snapshot.py)."""
     body_line: int
     """The file line on which ``body`` starts."""
     field_lines: Mapping[str, int]
@@ -123,8 +124,9 @@ class Heading:
 class RenderedMarkdown:
     """An article body turned into safe HTML."""
 
-    html: str
-    """Sanitised HTML; internal links root-relative, external absolute."""
+    html: str | None
+    """Sanitised HTML; internal links root-relative, external absolute. None when it was
+    left in the cache (a rendering from the last build's snapshot): see Site.html_of."""
     summary: str
     """Plain-text summary: the front matter's, else the first paragraph."""
     toc: tuple[Heading, ...]
@@ -165,8 +167,8 @@ class Article:
     """Site path of its page (``articles/<slug>/``)."""
     guid: str
     """The feed id; never changes once published."""
-    html: str
-    """Rendered, sanitised body."""
+    html: str | None
+    """Rendered, sanitised body; None when it was left in the cache: read it with Site.html_of."""
     html_digest: str
     """A digest of ``html``."""
     summary: str

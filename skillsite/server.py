@@ -57,7 +57,7 @@ class Preview:
         jobs = self.options.jobs if self.generation == 0 else 1
         try:
             rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._feeds,
-                                    previous=self._last)
+                                    previous=self._last.as_previous() if self._last else None)
             self._last = rendering
             errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
             files = None if errors else self._files(rendering, jobs or default_jobs())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
@@ -74,6 +74,16 @@ class Site:
     """(old site path, slug of the article it moved to) for every alias."""
     sources: Mapping[str, tuple[SourceDocument, RenderedMarkdown]] = field(default_factory=dict)
     """What each article was made from, by file: the next build compares with it."""
+    load_html: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
+    """Reads the body of an article whose HTML was left in the cache, by its file."""
+
+    def html_of(self, article: Article) -> str:
+        """The article's rendered body."""
+        if article.html is not None:
+            return article.html
+        if self.load_html is None:
+            raise LookupError(f"the body of {article.source_path} was not loaded")
+        return self.load_html(article.source_path)
 
     def taxonomy(self, key: str) -> Taxonomy:
         """The taxonomy whose URL prefix is ``key``."""
@@ -133,7 +143,8 @@ def guid_collisions(config: SiteConfig, documents: Iterable[SourceDocument]) -> 
 
 
 def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
-               rendered: Mapping[str, RenderedMarkdown], previous: Site | None = None) -> Site:
+               rendered: Mapping[str, RenderedMarkdown], previous: Site | None = None,
+               load_html: Callable[[str], str] | None = None) -> Site:
     """The site model from the published documents and their rendered bodies (by path).
     Given the ``previous`` site, an edit that leaves every article's place in the site as
     it was (see ``_placement``) only replaces the edited articles: the order, taxonomies,
@@ -141,7 +152,7 @@ def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
     documents = tuple(documents)
     sources = MappingProxyType({d.path: (d, rendered[d.path]) for d in documents})
     if previous is not None:
-        patched = _patched(previous, config, sources)
+        patched = _patched(previous, config, sources, load_html)
         if patched is not None:
             return patched
     articles = sorted((_article(config, d, rendered[d.path]) for d in documents),
@@ -155,7 +166,7 @@ def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
     )
     redirects = tuple(sorted((article_path(alias), a.slug) for a in articles for alias in a.meta.aliases))
     return Site(config, tuple(articles), MappingProxyType({a.slug: a for a in articles}), taxonomies, redirects,
-                sources)
+                sources, load_html)
 
 
 def _placement(document: SourceDocument) -> tuple:
@@ -175,8 +186,8 @@ def _same_source(before: tuple[SourceDocument, RenderedMarkdown], now: tuple[Sou
             and old_document.content_path == document.content_path and old_body == body)
 
 
-def _patched(previous: Site, config: SiteConfig, sources: Mapping[str, tuple[SourceDocument, RenderedMarkdown]]
-             ) -> Site | None:
+def _patched(previous: Site, config: SiteConfig, sources: Mapping[str, tuple[SourceDocument, RenderedMarkdown]],
+             load_html: Callable[[str], str] | None) -> Site | None:
     """``previous`` with its edited articles replaced, or None when an edit moved anything
     (or the configuration changed): then the site is built afresh."""
     if previous.config != config or previous.sources.keys() != sources.keys():
@@ -190,11 +201,11 @@ def _patched(previous: Site, config: SiteConfig, sources: Mapping[str, tuple[Sou
             return None
         edited[now[0].meta.slug] = _article(config, *now)
     if not edited:
-        return replace(previous, sources=sources)
+        return replace(previous, sources=sources, load_html=load_html)
     articles = tuple(replace(edited[a.slug], previous=a.previous, next=a.next, related=a.related)
                      if a.slug in edited else a for a in previous.articles)
     return Site(config, articles, MappingProxyType({a.slug: a for a in articles}), previous.taxonomies,
-                previous.redirects, sources)
+                previous.redirects, sources, load_html)
 
 
 def edited_articles(previous: Site | None, site: Site) -> frozenset[str] | None:
@@ -203,6 +214,12 @@ def edited_articles(previous: Site | None, site: Site) -> frozenset[str] | None:
     if previous is None or site.taxonomies is not previous.taxonomies:
         return None
     return frozenset(a.slug for a, b in zip(site.articles, previous.articles, strict=True) if a is not b)
+
+
+def article_of(config: SiteConfig, document: SourceDocument, body: RenderedMarkdown, previous: str | None,
+               newer: str | None, related: tuple[str, ...]) -> Article:
+    """An article with its place in the site as a build found it (see snapshot.py)."""
+    return replace(_article(config, document, body), previous=previous, next=newer, related=related)
 
 
 def _article(config: SiteConfig, document: SourceDocument, body: RenderedMarkdown) -> Article:

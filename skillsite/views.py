@@ -311,7 +311,7 @@ class Views:
                                 if slug else None)
         return {
             **card,
-            "html": Html(article.html),
+            "html": Html(self.site.html_of(article)),
             "updated": date_view(meta.updated, self._zone) if meta.updated else None,
             "tags": [self._link("tag", key) for key in article.tag_keys],
             "audience": [self._link("audience", key) for key in meta.audience],

@@ -15,6 +15,7 @@ from skillsite.build import BuildOptions, build
 from skillsite.cache import CACHE_DIR
 from skillsite.model import BuildFailed
 from skillsite.server import Preview
+from skillsite import site as site_module
 from conftest import NOW, REPO, tree_bytes
 
 
@@ -183,3 +184,34 @@ def test_a_rebuild_notices_an_output_file_removed_by_hand(sample_site):
     (sample_site / "output/index.html").unlink()
     build(sample_site, BuildOptions(now=NOW))
     assert (sample_site / "output/index.html").is_file()
+
+
+def test_a_body_edit_patches_the_model_the_last_build_left_instead_of_making_it_again(sample_site, monkeypatch):
+    build(sample_site, BuildOptions(now=NOW))
+    EDITS["body"](sample_site)
+
+    def must_not_run(*args):
+        raise AssertionError("the site model was made again")
+
+    monkeypatch.setattr(site_module, "_link_neighbours", must_not_run)
+    build(sample_site, BuildOptions(now=NOW))
+    assert "A new paragraph, added in an edit." in (
+        sample_site / "output/articles/writing-a-cv-that-gets-read/index.html").read_text()
+    EDITS["date"](sample_site)  # an edit that moves the article: the model is made again
+    with pytest.raises(AssertionError, match="made again"):
+        build(sample_site, BuildOptions(now=NOW))
+
+
+@pytest.mark.parametrize("damage", ["a body it names is gone", "garbage", "another configuration"])
+def test_a_snapshot_the_cache_cannot_vouch_for_is_not_used(sample_site, tmp_path, damage):
+    build(sample_site, BuildOptions(now=NOW))
+    with sqlite3.connect(sample_site / CACHE_DIR / "cache.sqlite") as connection:
+        if damage == "a body it names is gone":
+            connection.execute("DELETE FROM bodies WHERE rowid IN (SELECT rowid FROM bodies LIMIT 3)")
+        elif damage == "garbage":
+            connection.execute("UPDATE snapshots SET value = '{\"version\": 1, \"config\": 3}'")
+        else:
+            connection.execute("UPDATE snapshots SET value = replace(value, '\"config\": \"', '\"config\": \"x')")
+    EDITS["title"](sample_site)
+    build(sample_site, BuildOptions(now=NOW))
+    assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)

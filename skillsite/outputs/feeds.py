@@ -130,7 +130,7 @@ def absolute_links(html: str, page_url: str) -> str:
 def item_content(site: Site, article: Article) -> str:
     """The item's HTML: the full article with absolute URLs, and its source if curated."""
     page_url = site.config.absolute_url(article.path)
-    content = absolute_links(article.html, page_url)
+    content = absolute_links(site.html_of(article), page_url)
     if article.meta.source:
         source = html_lib.escape(encode_url(article.meta.source))
         content += f'\n<p>Source: <a href="{source}">{source}</a></p>'

@@ -44,27 +44,32 @@ def render_page(env: jinja2.Environment, spec: PageSpec) -> OutputFile:
 
 
 @dataclass(frozen=True, slots=True)
-class Carried:
-    """What page descriptions can take from the build before, when the site was patched
-    from that build's (see site.build_site): its pages' inputs, which stay valid for every
-    page that shows none of the ``edited`` articles."""
+class PageMemory:
+    """What a build remembers of its page descriptions for the next one."""
 
     fingerprint: str
     """The views fingerprint the inputs were made under."""
     inputs: Mapping[str, str]
     """Each page's inputs, by output path."""
+    card_keys: Mapping[str, str]
+    """The card keys made, by slug (see Views.card_key)."""
+
+
+def page_memory(pages: Iterable[PageSpec], views: Views) -> PageMemory:
+    """What the next build may carry over from these pages."""
+    return PageMemory(views.fingerprint, {page.path: page.inputs for page in pages}, dict(views.card_keys_made()))
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What page descriptions take from the build before, when the site was patched from
+    that build's (see site.build_site): its pages' inputs stay valid for every page that
+    shows none of the ``edited`` articles, and its card keys for every other article."""
+
+    memory: PageMemory
+    """The last build's pages."""
     edited: frozenset[str]
     """Slugs of the articles replaced since."""
-    card_keys: Mapping[str, str]
-    """The card keys that build made, by slug (see Views.card_key)."""
-
-
-def carried_from(pages: Iterable[PageSpec], views: Views, edited: frozenset[str] | None) -> Carried | None:
-    """What the next build may carry from the pages and views of this one, once it knows
-    which articles it edited (None: it built the site afresh, and carries nothing)."""
-    if edited is None:
-        return None
-    return Carried(views.fingerprint, {page.path: page.inputs for page in pages}, edited, views.card_keys_made())
 
 
 class PageRenderer:
@@ -72,9 +77,10 @@ class PageRenderer:
 
     def __init__(self, views: Views, carried: Carried | None = None):
         self.views = views
-        self._carried = carried if carried and carried.fingerprint == views.fingerprint else None
+        self._carried = carried if carried and carried.memory.fingerprint == views.fingerprint else None
         if self._carried:
-            views.adopt_card_keys({slug: key for slug, key in carried.card_keys.items() if slug not in carried.edited})
+            views.adopt_card_keys({slug: key for slug, key in carried.memory.card_keys.items()
+                                   if slug not in carried.edited})
 
     def page(self, template: str, path: str, title: str, description: str = "", *, inputs: tuple = (),
              values: Callable[[], dict] = dict, feeds_of: tuple[str, str] | None = None, noindex: bool = False,
@@ -88,7 +94,7 @@ class PageRenderer:
         only when none of them was edited). ``inputs`` may be a callable making them."""
         views = self.views
         carried = self._carried
-        key = carried.inputs.get(output_name(path)) if carried else None
+        key = carried.memory.inputs.get(output_name(path)) if carried else None
         if key is None or not carried.edited.isdisjoint(shows):
             made_of = (title, description, feeds_of and views.term_name(*feeds_of), noindex,
                        subject and views.article_key(subject), crumbs, inputs() if callable(inputs) else inputs)

@@ -1,0 +1,121 @@
+"""The site model a build leaves for the next one, so that ``build`` patches it as ``serve``
+does (see site.build_site) instead of making it again from 10,000 cache entries.
+
+It holds the documents (without their Markdown), their renderings (without their HTML, which
+stays in the cache's bodies table and is read only for the pages and feed items rendered),
+the site's order, taxonomies and links, and what the pages were made of. It is JSON in the
+cache, like every entry: data, never code. It is used only when it was made under the very
+configuration of this build, and only when the cache still holds every body it names;
+anything it cannot vouch for is read as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .bodies import body_key
+from .cache import BuildCache, front_matter_from_json, front_matter_json, rendered_from_json, rendered_json
+from .config import SiteConfig
+from .digests import digest
+from .model import Diagnostic, RenderedMarkdown, SourceDocument, Taxonomy, Term
+from .outputs.pages import PageMemory
+from .site import Site, article_of
+
+VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What a build takes from the one before."""
+
+    documents: Mapping[str, SourceDocument]
+    """Documents read before, by digest (their ``body`` may be None: see bodies.py)."""
+    bodies: Mapping[str, RenderedMarkdown]
+    """Renderings made before, by body key (their ``html`` may be None: see Site.html_of)."""
+    site: Site | None
+    """The site model, to patch."""
+    pages: PageMemory | None
+    """What its pages were made of."""
+
+
+def remember(cache: BuildCache, config: SiteConfig, site: Site, documents: tuple[SourceDocument, ...],
+             problems: tuple[Diagnostic, ...], pages: PageMemory) -> None:
+    """Leave this build's model in the cache for the next build. Documents with problems
+    are left out: their warnings are made again by reading them."""
+    troubled = {problem.path for problem in problems}
+    kept = [d for d in documents if d.digest and d.path not in troubled]
+    bodies = {}
+    for path, (document, rendered) in site.sources.items():
+        if document.digest and path not in troubled:
+            bodies[body_key(document, config.base_path)] = {**rendered_json(rendered), "html": None}
+    cache.remember_snapshot(config.output_dir, {
+        "version": VERSION, "config": _config_key(config),
+        "documents": {d.digest: _document_json(d) for d in kept},
+        "bodies": bodies,
+        "site": {
+            "articles": [[a.source_path, a.previous, a.next, list(a.related)] for a in site.articles],
+            "taxonomies": [[t.key, t.title, [[term.key, term.name, term.path, list(term.articles), term.description]
+                                             for term in t.terms]] for t in site.taxonomies],
+            "redirects": [list(redirect) for redirect in site.redirects],
+        },
+        "pages": {"fingerprint": pages.fingerprint, "inputs": dict(pages.inputs), "card_keys": dict(pages.card_keys)},
+    })
+
+
+def recall(cache: BuildCache, config: SiteConfig) -> Previous | None:
+    """The model the last build into this output left, or None when there is none this
+    build can trust (another configuration, another version, a body no longer cached)."""
+    data = cache.snapshot(config.output_dir)
+    if not data or data.get("version") != VERSION or data.get("config") != _config_key(config):
+        return None
+    try:
+        documents = {key: _document_from(key, entry) for key, entry in data["documents"].items()}
+        bodies = {key: rendered_from_json(entry) for key, entry in data["bodies"].items()}
+        pages = data["pages"]
+        memory = PageMemory(pages["fingerprint"], pages["inputs"], pages["card_keys"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not cache.holds_bodies(bodies):
+        return None
+    cache.keep("documents", documents)
+    cache.keep("bodies", bodies)
+    return Previous(MappingProxyType(documents), MappingProxyType(bodies), _site_from(data["site"], config, documents,
+                                                                                       bodies), memory)
+
+
+def _site_from(data: dict, config: SiteConfig, documents: Mapping[str, SourceDocument],
+               bodies: Mapping[str, RenderedMarkdown]) -> Site | None:
+    """The site as the last build made it (None when the snapshot does not add up)."""
+    try:
+        by_path = {d.path: d for d in documents.values()}
+        sources = {}
+        articles = []
+        for path, previous, newer, related in data["articles"]:
+            document = by_path[path]
+            rendered = bodies[body_key(document, config.base_path)]
+            sources[path] = (document, rendered)
+            articles.append(article_of(config, document, rendered, previous, newer, tuple(related)))
+        taxonomies = tuple(Taxonomy(key, title, tuple(Term(t_key, name, path, tuple(slugs), description)
+                                                      for t_key, name, path, slugs, description in terms))
+                           for key, title, terms in data["taxonomies"])
+        redirects = tuple((old, slug) for old, slug in data["redirects"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return Site(config, tuple(articles), MappingProxyType({a.slug: a for a in articles}), taxonomies, redirects,
+                MappingProxyType(sources))
+
+
+def _config_key(config: SiteConfig) -> str:
+    return digest(repr(config))
+
+
+def _document_json(document: SourceDocument) -> dict:
+    return {"path": document.path, "content_path": document.content_path, "meta": front_matter_json(document.meta),
+            "body_line": document.body_line, "lines": dict(document.field_lines)}
+
+
+def _document_from(key: str, entry: dict) -> SourceDocument:
+    return SourceDocument(entry["path"], entry["content_path"], front_matter_from_json(entry["meta"]), None,
+                          entry["body_line"], entry["lines"], key)
