@@ -3,6 +3,7 @@ holds and spreading the rest over processes."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -18,7 +19,12 @@ def body_key(document: SourceDocument, base_path: str) -> str:
     The document's digest stands for its file, path and body where the loader made one."""
     meta = document.meta
     source = document.digest or digest(document.path, document.content_path, str(document.body_line), document.body)
-    return digest(FINGERPRINT, source, meta.source or "", meta.summary or "", base_path)
+    return _body_key(source, meta.source or "", meta.summary or "", base_path)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked for several times per article and build
+def _body_key(source: str, link: str, summary: str, base_path: str) -> str:
+    return digest(FINGERPRINT, source, link, summary, base_path)
 
 
 def still_valid(rendered: RenderedMarkdown, targets: LinkTargets) -> bool:

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .build import BuildOptions, Rendering, page_files, render_site
+from .build import BuildOptions, Rendering, fewer_collections, page_files, render_site
 from .cache import BuildCache
 from .config import CONFIG_NAME
 from .loader import is_debris
@@ -56,11 +56,12 @@ class Preview:
         # Only the first build may fork workers: later ones run beside the server's threads.
         jobs = self.options.jobs if self.generation == 0 else 1
         try:
-            rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._feeds,
-                                    previous=self._last.as_previous() if self._last else None)
-            self._last = rendering
-            errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
-            files = None if errors else self._files(rendering, jobs or default_jobs())
+            with fewer_collections():
+                rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._feeds,
+                                        previous=self._last.as_previous() if self._last else None)
+                self._last = rendering
+                errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
+                files = None if errors else self._files(rendering, jobs or default_jobs())
         except BuildFailed as failed:
             errors, files = tuple(d for d in failed.diagnostics if d.severity == "error"), None
         with self._changed:
