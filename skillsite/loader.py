@@ -5,6 +5,7 @@ This is the only module that reads the content folder.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,14 +31,24 @@ def is_debris(name: str) -> bool:
 def article_paths(content_dir: Path) -> list[str]:
     """The article files under ``content_dir`` as sorted path strings (cheap to compare);
     symlinks and debris are skipped."""
-    found = []
-    for root, dirs, files in os.walk(content_dir, followlinks=False):
-        dirs[:] = [d for d in dirs if not is_debris(d) and not os.path.islink(os.path.join(root, d))]
-        for name in files:
-            path = os.path.join(root, name)
-            if name.endswith(ARTICLE_SUFFIX) and not is_debris(name) and not os.path.islink(path):
-                found.append(path)
+    found: list[str] = []
+    _collect_articles(str(content_dir), found)
     return sorted(found, key=lambda path: path.split(os.sep))
+
+
+def _collect_articles(folder: str, found: list[str]) -> None:
+    # scandir tells symlinks and folders apart without a system call per file
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if is_debris(entry.name) or entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _collect_articles(entry.path, found)
+        elif entry.name.endswith(ARTICLE_SUFFIX):
+            found.append(entry.path)
 
 
 def article_files(content_dir: Path) -> list[Path]:
@@ -80,7 +91,7 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None, jobs: in
                 raw = _read(file, path, status)
                 file_digest = digest(raw)
                 cache.remember_file_digest(file, status, file_digest)
-            key = digest(FINGERPRINT, settings, path, file_digest)
+            key = _document_key(settings, path, file_digest)
             before = known.get(key) if known else None
             cached = (cache.document(key) if before is None else
                       {"meta": before.meta, "lines": before.field_lines, "body_line": before.body_line, "body": None,
@@ -118,6 +129,11 @@ def body_of(config: SiteConfig, document: SourceDocument) -> str:
     file = os.path.join(config.content_dir, *document.content_path.split("/"))
     text, _ = strip_forbidden(decode(_read(file, document.path, os.stat(file)), document.path), document.path)
     return split(text, document.path).body
+
+
+@functools.lru_cache(maxsize=1 << 16)  # serve asks again for every article at every save
+def _document_key(settings: str, path: str, file_digest: str) -> str:
+    return digest(FINGERPRINT, settings, path, file_digest)
 
 
 def _validation_settings(config: SiteConfig) -> str:
