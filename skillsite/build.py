@@ -92,6 +92,8 @@ class Rendering:
     """The validated configuration."""
     documents: tuple[SourceDocument, ...]
     """Every article read, published or not."""
+    read: tuple[SourceDocument, ...]
+    """The same documents as read from their files, before git dated them."""
     publication: Publication
     """What is published and what is held back."""
     site: Site
@@ -129,9 +131,9 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     # site.yaml -> SiteConfig (errors exit 2), unless the caller read it already
     config = config or load_config(site_dir, options.base_url, options.output)
     # content/*.md -> SourceDocuments; every problem in every file is collected
-    documents, problems = load_documents(config, cache, jobs, previous.documents if previous else None)
+    read, problems = load_documents(config, cache, jobs, previous.documents if previous else None)
     # updated dates from git history, where the site is a git repository
-    documents = with_git_dates(config, documents)
+    documents = with_git_dates(config, read)
     problems += guid_collisions(config, documents)
     # drafts, scheduled and expired articles are held back
     publication = select_published(documents, now, drafts=options.drafts, future=options.future,
@@ -155,7 +157,7 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
     files = (*render_feeds(site, feeds_made), *render_sitemap(site, pages), *statics)
-    return Rendering(config, tuple(documents), publication, site, rendered, pages, files, environment,
+    return Rendering(config, tuple(documents), tuple(read), publication, site, rendered, pages, files, environment,
                      template_fingerprint(themes), views, tuple(problems))
 
 
@@ -238,7 +240,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         finally:
             pages.close()  # a failed write stops the page workers now: they hold the build lock too
         cache.remember_outputs(output, manifest)
-        remember(cache, config, rendering.site, rendering.documents, warnings,
+        remember(cache, config, rendering.site, rendering.read, warnings,
                  page_memory(rendering.pages, rendering.views))
         summary = {
             "inputs": inputs, "next_change": next_change(rendering.documents, now),

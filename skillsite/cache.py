@@ -8,6 +8,8 @@ It remembers, by content, what is slow to make again:
   base path) and valid only while the links it resolved still resolve the same way;
 - for every output file, the key of the inputs it was made from and the digest of its
   bytes, so an unchanged page is not rendered or rewritten again.
+- the site model of the last build into each output folder (see snapshot.py), so the next
+  build patches it instead of making it again.
 
 Every key also holds the versions of everything that shapes a result (skillsite, the
 Markdown options, the sanitiser policy, the libraries). Entries are JSON, never pickles:

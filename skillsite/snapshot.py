@@ -12,7 +12,8 @@ anything it cannot vouch for is read as usual.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from types import MappingProxyType
 
 from .bodies import body_key
@@ -23,7 +24,7 @@ from .model import Diagnostic, RenderedMarkdown, SourceDocument, Taxonomy, Term
 from .outputs.pages import PageMemory
 from .site import Site, article_of
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +41,23 @@ class Previous:
     """What its pages were made of."""
 
 
-def remember(cache: BuildCache, config: SiteConfig, site: Site, documents: tuple[SourceDocument, ...],
+def remember(cache: BuildCache, config: SiteConfig, site: Site, read: tuple[SourceDocument, ...],
              problems: tuple[Diagnostic, ...], pages: PageMemory) -> None:
-    """Leave this build's model in the cache for the next build. Documents with problems
-    are left out: their warnings are made again by reading them."""
+    """Leave this build's model in the cache for the next build. ``read`` are the documents
+    as read from their files: git dates are found again by every build (a commit changes
+    them, not the file). Documents with problems are marked to be read again, so that
+    their warnings are reported again."""
     troubled = {problem.path for problem in problems}
-    kept = [d for d in documents if d.digest and d.path not in troubled]
-    bodies = {}
-    for path, (document, rendered) in site.sources.items():
-        if document.digest and path not in troubled:
-            bodies[body_key(document, config.base_path)] = {**rendered_json(rendered), "html": None}
+    read_by_path = {d.path: d for d in read}
+    bodies = {body_key(document, config.base_path): {**rendered_json(rendered), "html": None}
+              for document, rendered in site.sources.values()}
     cache.remember_snapshot(config.output_dir, {
         "version": VERSION, "config": _config_key(config),
-        "documents": {d.digest: _document_json(d) for d in kept},
+        "documents": {d.digest: {**_document_json(d), "read_again": d.path in troubled} for d in read},
         "bodies": bodies,
         "site": {
-            "articles": [[a.source_path, a.previous, a.next, list(a.related)] for a in site.articles],
+            "articles": [[a.source_path, a.previous, a.next, list(a.related),
+                          _git_updated(site, read_by_path, a.source_path)] for a in site.articles],
             "taxonomies": [[t.key, t.title, [[term.key, term.name, term.path, list(term.articles), term.description]
                                              for term in t.terms]] for t in site.taxonomies],
             "redirects": [list(redirect) for redirect in site.redirects],
@@ -72,6 +74,7 @@ def recall(cache: BuildCache, config: SiteConfig) -> Previous | None:
         return None
     try:
         documents = {key: _document_from(key, entry) for key, entry in data["documents"].items()}
+        read_again = {key for key, entry in data["documents"].items() if entry["read_again"]}
         bodies = {key: rendered_from_json(entry) for key, entry in data["bodies"].items()}
         pages = data["pages"]
         memory = PageMemory(pages["fingerprint"], pages["inputs"], pages["card_keys"])
@@ -81,8 +84,10 @@ def recall(cache: BuildCache, config: SiteConfig) -> Previous | None:
         return None
     cache.keep("documents", documents)
     cache.keep("bodies", bodies)
-    return Previous(MappingProxyType(documents), MappingProxyType(bodies), _site_from(data["site"], config, documents,
-                                                                                       bodies), memory)
+    # a document that had problems is read again, so that its warnings are reported again
+    unread = {key: document for key, document in documents.items() if key not in read_again}
+    return Previous(MappingProxyType(unread), MappingProxyType(bodies), _site_from(data["site"], config, documents,
+                                                                                     bodies), memory)
 
 
 def _site_from(data: dict, config: SiteConfig, documents: Mapping[str, SourceDocument],
@@ -92,8 +97,10 @@ def _site_from(data: dict, config: SiteConfig, documents: Mapping[str, SourceDoc
         by_path = {d.path: d for d in documents.values()}
         sources = {}
         articles = []
-        for path, previous, newer, related in data["articles"]:
+        for path, previous, newer, related, dated in data["articles"]:
             document = by_path[path]
+            if dated is not None:  # as the build made it: ``updated`` from git
+                document = replace(document, meta=replace(document.meta, updated=datetime.fromisoformat(dated)))
             rendered = bodies[body_key(document, config.base_path)]
             sources[path] = (document, rendered)
             articles.append(article_of(config, document, rendered, previous, newer, tuple(related)))
@@ -105,6 +112,13 @@ def _site_from(data: dict, config: SiteConfig, documents: Mapping[str, SourceDoc
         return None
     return Site(config, tuple(articles), MappingProxyType({a.slug: a for a in articles}), taxonomies, redirects,
                 MappingProxyType(sources))
+
+
+def _git_updated(site: Site, read: Mapping[str, SourceDocument], path: str) -> str | None:
+    """The ``updated`` git gave an article, if git gave it one (see gitdates.py)."""
+    updated = site.sources[path][0].meta.updated
+    as_read = read.get(path)
+    return updated.isoformat() if updated and as_read and as_read.meta.updated != updated else None
 
 
 def _config_key(config: SiteConfig) -> str:

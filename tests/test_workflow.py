@@ -160,6 +160,24 @@ def test_updated_comes_from_the_last_commit_that_modified_the_article(site):
     assert "<updated>2024-05-06T13:08:09+06:00</updated>" in (root / "output/atom.xml").read_text()
 
 
+def test_committing_an_edit_already_built_dates_the_article_from_that_commit(site):
+    root = site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
+                 "content/jobs/other.md": article("Other", date="2024-01-02 10:00")})
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "add", date="2024-02-01T00:00:00+00:00")
+    edited = root / "content/jobs/edited.md"
+    edited.write_text(edited.read_text() + "More.\n")
+    git(root, "commit", "-qam", "first edit", date="2024-03-04T00:00:00+00:00")
+    edited.write_text(edited.read_text() + "Even more.\n")
+    build(root, BuildOptions(now=NOW))  # the second edit is not committed yet: updated by the first
+    page = root / "output/articles/edited/index.html"
+    assert 'Updated <time datetime="2024-03-04T06:00:00+06:00">4 March 2024</time>' in page.read_text()
+    git(root, "commit", "-qam", "second edit", date="2024-05-06T07:08:09+00:00")
+    build(root, BuildOptions(now=NOW))  # the same bytes, from the last build's snapshot, dated again
+    assert 'Updated <time datetime="2024-05-06T13:08:09+06:00">6 May 2024</time>' in page.read_text()
+
+
 def test_without_git_nothing_changes(site):
     root = site({"content/jobs/a.md": article("A")})
     build(root, BuildOptions(now=NOW))
