@@ -211,7 +211,9 @@ def test_a_snapshot_the_cache_cannot_vouch_for_is_not_used(sample_site, tmp_path
         elif damage == "garbage":
             connection.execute("UPDATE snapshots SET value = '{\"version\": 1, \"config\": 3}'")
         else:
-            connection.execute("UPDATE snapshots SET value = replace(value, '\"config\": \"', '\"config\": \"x')")
+            [(value,)] = connection.execute("SELECT value FROM snapshots").fetchall()
+            assert '"config":"' in value
+            connection.execute("UPDATE snapshots SET value = replace(value, '\"config\":\"', '\"config\":\"x')")
     EDITS["title"](sample_site)
     build(sample_site, BuildOptions(now=NOW))
     assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
