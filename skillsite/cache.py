@@ -40,6 +40,8 @@ _PRUNED = ("documents", "bodies", "files")
 """Tables whose entries are dropped when a build no longer uses them."""
 _SCHEMA = 4
 _RACY_NS = 2_000_000_000
+_SINGLE_READS = 64
+"""Entries of a table read one by one before the whole table is read at once."""
 
 
 def _library_versions() -> str:
@@ -69,6 +71,7 @@ class BuildCache:
         self._used: dict[str, set[str]] = {name: set() for name in _TABLES}
         self._new: dict[str, dict[str, object]] = {name: {} for name in _TABLES}
         self._read: dict[str, dict[str, object]] = {name: {} for name in _TABLES}
+        self._single_reads: dict[str, int] = {name: 0 for name in _TABLES}
         # documents and bodies as the pipeline uses them, made once from their JSON: serve asks again each save
         self._objects: dict[tuple[str, str], object] = {}
 
@@ -107,13 +110,25 @@ class BuildCache:
             self._tables[name] = rows
         return self._tables[name]
 
+    def _row(self, name: str, key: str) -> str | None:
+        """One entry's text. The first few are read one by one (an edit needs a few); after
+        that the whole table at once, in one query. Text is dropped once read: for a large
+        site a table is as big as the site itself."""
+        if name not in self._tables and self._single_reads[name] < _SINGLE_READS and self._db is not None:
+            self._single_reads[name] += 1
+            try:
+                row = self._db.execute(f"SELECT value FROM {name} WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                return None
+            return row[0] if row else None
+        return self._table(name).pop(key, None)
+
     def _get(self, name: str, key: str):
         if key in self._new[name]:
             return self._new[name][key]
         if key in self._read[name]:
             return self._read[name][key]
-        # the text is dropped once read: for a large site it is as big as the site itself
-        raw = self._table(name).pop(key, None)
+        raw = self._row(name, key)
         if raw is None:
             return None
         try:
