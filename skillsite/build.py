@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import jinja2
+from markdown_it import MarkdownIt
 
 from .bodies import body_key, render_bodies
 from .cache import CACHE_DIR, BuildCache
@@ -22,6 +24,7 @@ from .feedcontract import check_feed_contract, contract_feed_paths
 from .gitdates import with_git_dates
 from .incremental import produce_pages, template_fingerprint, unchanged_on_disk
 from .loader import body_of, load_documents
+from .markdown import LinkTargets, make_markdown, render_markdown
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile, RenderedMarkdown, SourceDocument
 from .outputs.feeds import render_feeds
 from .outputs.pages import Carried, PageRenderer, PageSpec, page_memory, page_specs
@@ -139,12 +142,13 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     publication = select_published(documents, now, drafts=options.drafts, future=options.future,
                                    expired=options.expired)
     # Markdown -> sanitised HTML, links between articles resolved
-    rendered = render_bodies(publication.published, link_targets(config, publication.published), cache, jobs,
-                             previous.bodies if previous else None, lambda document: body_of(config, document))
+    targets = link_targets(config, publication.published)
+    rendered = render_bodies(publication.published, targets, cache, jobs, previous.bodies if previous else None,
+                             lambda document: body_of(config, document))
     problems += [warning for body in rendered.values() for warning in body.warnings]
     # sort, taxonomies, previous/next, related (patched from the last build's where an edit moved nothing)
     site = build_site(config, publication.published, rendered, previous.site if previous else None,
-                      _html_in_cache(cache, config, publication.published, rendered))
+                      _html_in_cache(cache, config, publication.published, rendered, targets))
     # pages described; feeds, sitemap and static files made
     themes = theme_dirs(config)
     statics = static_files(themes, config.site_dir)
@@ -162,10 +166,26 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
 
 
 def _html_in_cache(cache: BuildCache, config: SiteConfig, published: Iterable[SourceDocument],
-                   rendered: Mapping[str, RenderedMarkdown]) -> Callable[[str], str] | None:
-    """Reads, by file, the HTML of the bodies taken from the last build without it."""
-    keys = {d.path: body_key(d, config.base_path) for d in published if rendered[d.path].html is None}
-    return (lambda path: cache.html(keys[path])) if keys else None
+                   rendered: Mapping[str, RenderedMarkdown], targets: LinkTargets) -> Callable[[str], str] | None:
+    """Reads, by file, the HTML of the bodies taken from the last build without it; renders
+    the body again where the cache no longer holds that very HTML."""
+    left = {d.path: d for d in published if rendered[d.path].html is None}
+    if not left:
+        return None
+
+    def html_of(path: str) -> str:
+        document, body = left[path], rendered[path]
+        html = cache.html(body_key(document, config.base_path), body.html_digest)
+        if html is None:  # the same links resolve as they did for that rendering: the same HTML
+            html = render_markdown(_markdown(), replace(document, body=body_of(config, document)), targets).html
+        return html
+
+    return html_of
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    return make_markdown()
 
 
 def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs: int

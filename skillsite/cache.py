@@ -30,6 +30,7 @@ from pathlib import Path
 import orjson
 
 from . import __version__
+from .digests import digest
 from .markdown import MARKDOWN_VERSION
 from .model import Diagnostic, FrontMatter, Heading, RenderedMarkdown
 from .sanitize import POLICY_VERSION
@@ -181,21 +182,24 @@ class BuildCache:
             self._objects[table, key] = made
         return made
 
-    def html(self, key: str) -> str:
-        """The HTML of the body saved under ``key`` by an earlier build, read on its own
-        (not the whole table) through a connection of this process's own: forked page
-        workers ask too. Raises KeyError when the cache does not hold it."""
+    def html(self, key: str, html_digest: str) -> str | None:
+        """The HTML saved under body ``key`` when its digest is ``html_digest``; else None
+        (gone, or another rendering of the same body, whose links to other articles
+        resolved otherwise, was saved under that key since). Read on its own (not the whole
+        table), through a connection of this process's own: forked page workers ask too."""
         made = self._objects.get(("bodies", key))
-        if made is not None and made.html is not None:
+        if made is not None and made.html is not None and made.html_digest == html_digest:
             return made.html
-        if self._reader is None or self._reader[0] != os.getpid():
-            if self._file is None:
-                raise KeyError(key)
-            self._reader = (os.getpid(), sqlite3.connect(f"file:{self._file}?mode=ro", uri=True, timeout=30))
-        row = self._reader[1].execute("SELECT value FROM bodies WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            raise KeyError(key)
-        return json.loads(row[0])["html"]
+        if self._file is None:
+            return None
+        try:
+            if self._reader is None or self._reader[0] != os.getpid():
+                self._reader = (os.getpid(), sqlite3.connect(f"file:{self._file}?mode=ro", uri=True, timeout=30))
+            row = self._reader[1].execute("SELECT value FROM bodies WHERE key = ?", (key,)).fetchone()
+            html = json.loads(row[0])["html"] if row else None
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+        return html if isinstance(html, str) and digest(html) == html_digest else None
 
     def holds_bodies(self, keys) -> bool:
         """True when the cache file holds a body for every key (without reading them)."""

@@ -109,8 +109,10 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
         for file in files:
             _check_collision(file, claimed)
             manifest[file.path] = _place(tree, file, previous.get(file.path))
-        warnings = _post_write(post_write, tree, manifest, previous) if post_write else ()
+        # extras first: a reused standby still holds pages of an older build, which the
+        # post-write step (the search index) would otherwise index
         _remove_extras(tree, manifest)
+        warnings = _post_write(post_write, tree, manifest, previous) if post_write else ()
         old = _swap_in(staging, output_dir)
         if old is not None and old != standby:
             os.rename(old, standby)  # the replaced output, kept to become the next build's
