@@ -201,16 +201,6 @@ class BuildCache:
             return None
         return html if isinstance(html, str) and digest(html) == html_digest else None
 
-    def holds_bodies(self, keys) -> bool:
-        """True when the cache file holds a body for every key (without reading them)."""
-        if self._db is None:
-            return False
-        try:
-            present = {key for (key,) in self._db.execute("SELECT key FROM bodies")}
-        except sqlite3.Error:
-            return False
-        return all(key in present for key in keys)
-
     def keep(self, table: str, keys) -> None:
         """Mark entries as used by this build without reading them (so ``save`` keeps them)."""
         self._used[table].update(keys)

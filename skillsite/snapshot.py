@@ -5,8 +5,8 @@ It holds the documents (without their Markdown), their renderings (without their
 stays in the cache's bodies table and is read only for the pages and feed items rendered),
 the site's order, taxonomies and links, and what the pages were made of. It is JSON in the
 cache, like every entry: data, never code. It is used only when it was made under the very
-configuration of this build, and only when the cache still holds every body it names;
-anything it cannot vouch for is read as usual.
+configuration of this build; HTML read back must have the digest the rendering names, or
+the body is rendered again.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def remember(cache: BuildCache, config: SiteConfig, site: Site, read: tuple[Sour
 
 def recall(cache: BuildCache, config: SiteConfig) -> Previous | None:
     """The model the last build into this output left, or None when there is none this
-    build can trust (another configuration, another version, a body no longer cached)."""
+    build can trust (another configuration, another version). Its HTML is checked when it
+    is read (see BuildCache.html): a body no longer cached is rendered again."""
     data = cache.snapshot(config.output_dir)
     if not data or data.get("version") != VERSION or data.get("config") != _config_key(config):
         return None
@@ -79,8 +80,6 @@ def recall(cache: BuildCache, config: SiteConfig) -> Previous | None:
         pages = data["pages"]
         memory = PageMemory(pages["fingerprint"], pages["inputs"], pages["card_keys"])
     except (KeyError, TypeError, ValueError):
-        return None
-    if not cache.holds_bodies(bodies):
         return None
     cache.keep("documents", documents)
     cache.keep("bodies", bodies)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import textwrap
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -145,3 +147,20 @@ def active_content(html: str, fragment: bool = False) -> list[str]:
             if name == "style" and value and re.search(r"url\(|expression|javascript", value, re.I):
                 found.append(f"{tag}[style={value!r}]")
     return found
+
+
+def git(root: Path, *args: str, date: str | None = None) -> None:
+    """Run git in ``root`` as a fixed author, at ``date`` when given."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "m", "GIT_AUTHOR_EMAIL": "m@example.org", "GIT_COMMITTER_NAME": "m",
+           "GIT_COMMITTER_EMAIL": "m@example.org"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
+
+
+def committed(root: Path, date: str) -> Path:
+    """``root`` made a git repository whose first commit, at ``date``, adds everything."""
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "add", date=date)
+    return root

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import os
 import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, NOW, REPO, article, tree_bytes
+from conftest import MINIMAL_CONFIG, NOW, REPO, article, committed, git, tree_bytes
 
 from skillsite import parallel
 from skillsite.build import BuildOptions, build
@@ -623,14 +621,6 @@ def test_a_small_site_in_serve(site, steps):
 
 # --- git dates ------------------------------------------------------------------------------------
 
-def git(root: Path, *args: str, date: str | None = None) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "m", "GIT_AUTHOR_EMAIL": "m@example.org", "GIT_COMMITTER_NAME": "m",
-           "GIT_COMMITTER_EMAIL": "m@example.org"}
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
-
-
 def commit(message: str, date: str) -> Edit:
     return lambda root: git(root, "commit", "-qam", message, date=date)
 
@@ -639,9 +629,7 @@ def commit(message: str, date: str) -> Edit:
 def test_git_dated_articles_through_commits_edits_and_resets(site, tmp_path, serve):
     root = small_site(site)
     (root / ".gitignore").write_text(f"{CACHE_DIR}/\noutput/\n.output.*\n")
-    git(root, "init", "-q")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "add", date="2024-04-01T00:00:00+00:00")
+    committed(root, "2024-04-01T00:00:00+00:00")
     steps = [
         edit("content/jobs/b.md", "B's text.", "B's text, edited."),  # not committed yet
         commit("edit b", "2024-05-06T07:08:09+00:00"),  # the same bytes, dated by the commit

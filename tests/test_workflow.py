@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
-from conftest import NOW, article, write_tree
+from conftest import NOW, article, committed, git, write_tree
 
 
 def run_cli(*args: str):
@@ -134,20 +134,10 @@ def test_dates_without_offset_are_in_the_sites_zone_whatever_the_machines(site):
     assert done.stdout.strip() == "0", done.stderr
 
 
-def git(root: Path, *args: str, date: str | None = None) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "m", "GIT_AUTHOR_EMAIL": "m@example.org", "GIT_COMMITTER_NAME": "m",
-           "GIT_COMMITTER_EMAIL": "m@example.org"}
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
-
-
 def test_updated_comes_from_the_last_commit_that_modified_the_article(site):
-    root = site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
-                 "content/jobs/untouched.md": article("Untouched", date="2024-01-01 10:00")})
-    git(root, "init", "-q")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "add", date="2024-02-01T00:00:00+00:00")
+    root = committed(site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
+                           "content/jobs/untouched.md": article("Untouched", date="2024-01-01 10:00")}),
+                     "2024-02-01T00:00:00+00:00")
     edited = root / "content/jobs/edited.md"
     edited.write_text(edited.read_text() + "More.\n")
     git(root, "commit", "-qam", "edit", date="2024-05-06T07:08:09+00:00")
@@ -161,11 +151,9 @@ def test_updated_comes_from_the_last_commit_that_modified_the_article(site):
 
 
 def test_committing_an_edit_already_built_dates_the_article_from_that_commit(site):
-    root = site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
-                 "content/jobs/other.md": article("Other", date="2024-01-02 10:00")})
-    git(root, "init", "-q")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "add", date="2024-02-01T00:00:00+00:00")
+    root = committed(site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
+                           "content/jobs/other.md": article("Other", date="2024-01-02 10:00")}),
+                     "2024-02-01T00:00:00+00:00")
     edited = root / "content/jobs/edited.md"
     edited.write_text(edited.read_text() + "More.\n")
     git(root, "commit", "-qam", "first edit", date="2024-03-04T00:00:00+00:00")
