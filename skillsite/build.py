@@ -20,10 +20,11 @@ from markdown_it import MarkdownIt
 from .bodies import body_key, render_bodies
 from .cache import CACHE_DIR, BuildCache
 from .config import SiteConfig, load_config
+from .digests import digest
 from .feedcontract import check_feed_contract, contract_feed_paths
 from .gitdates import with_git_dates
 from .incremental import produce_pages, template_fingerprint, unchanged_on_disk
-from .loader import body_of, load_documents
+from .loader import Content, body_of, read_content
 from .markdown import LinkTargets, make_markdown, render_markdown
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile, RenderedMarkdown, SourceDocument
 from .outputs.feeds import render_feeds
@@ -115,26 +116,37 @@ class Rendering:
     """The template values' maker (what the next build may carry over from this one)."""
     diagnostics: tuple[Diagnostic, ...]
     """Every problem found: errors (nothing may be published) and warnings."""
+    content: Content
+    """The content folder as read (what the next rendering in this process may take again)."""
+    shown_on: Mapping[str | None, tuple[str, ...]]
+    """The pages that show each article, by slug."""
 
     def as_previous(self) -> Previous:
         """What the next rendering in this process may take from this one."""
-        return Previous(MappingProxyType({}), MappingProxyType({}), self.site, page_memory(self.pages, self.views))
+        return Previous(MappingProxyType({}), MappingProxyType({}), self.site,
+                        page_memory(self.pages, self.views, self.shown_on, keep_specs=True), self.content,
+                        (self.templates, self.environment))
 
 
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
-                feeds_made: dict | None = None, config: SiteConfig | None = None,
-                previous: Previous | None = None) -> Rendering:
+                made: dict | None = None, config: SiteConfig | None = None,
+                previous: Previous | None = None, changed: frozenset[str] | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
     BuildFailed only for problems that stop everything (configuration, templates).
-    What an edit left as it was is taken from ``previous`` (the last build's, see snapshot.py)."""
+    What an edit left as it was is taken from ``previous`` (the last build's, see snapshot.py);
+    ``changed``: the only article files that may have changed since ``previous`` was read
+    (None: look at every file). ``made`` remembers feeds and the sitemap between builds in
+    one process (``serve``)."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)
     jobs = options.jobs or default_jobs()
     # site.yaml -> SiteConfig (errors exit 2), unless the caller read it already
     config = config or load_config(site_dir, options.base_url, options.output)
     # content/*.md -> SourceDocuments; every problem in every file is collected
-    read, problems = load_documents(config, cache, jobs, previous.documents if previous else None)
+    content = read_content(config, cache, jobs, previous.documents if previous else None,
+                           previous.content if previous and changed is not None else None, changed or frozenset())
+    read, problems = content.documents, list(content.problems)
     # updated dates from git history, where the site is a git repository
     documents = with_git_dates(config, read)
     problems += guid_collisions(config, documents)
@@ -151,18 +163,36 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
                       _html_in_cache(cache, config, publication.published, rendered, targets))
     # pages described; feeds, sitemap and static files made
     themes = theme_dirs(config)
+    templates = digest(template_fingerprint(themes), *map(str, themes))
     statics = static_files(themes, config.site_dir)
     try:
-        environment = make_environment(config)
+        # the same templates compile the same: serve keeps those it compiled until one changes
+        environment = (previous.templates[1] if previous and previous.templates and previous.templates[0] == templates
+                       else make_environment(config))
         views = Views(site, stylesheet_url(statics, config.base_path), asset_urls(statics, config.base_path))
         edited = edited_articles(previous.site, site) if previous and previous.site and previous.pages else None
-        carried = Carried(previous.pages, edited) if edited is not None else None
-        pages = tuple(page_specs(site, PageRenderer(views, carried)))
+        renderer = PageRenderer(views, Carried(previous.pages, edited) if edited is not None else None)
+        pages, shown_on = _describe_pages(site, renderer)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
-    files = (*render_feeds(site, feeds_made), *render_sitemap(site, pages), *statics)
+    files = (*render_feeds(site, made), *render_sitemap(site, pages, made), *statics)
     return Rendering(config, tuple(documents), tuple(read), publication, site, rendered, pages, files, environment,
-                     template_fingerprint(themes), views, tuple(problems))
+                     templates, views, tuple(problems), content, shown_on)
+
+
+def _describe_pages(site: Site, renderer: PageRenderer
+                    ) -> tuple[tuple[PageSpec, ...], Mapping[str | None, tuple[str, ...]]]:
+    """Every page of the site, and the pages that show each article. Where the site was
+    patched and the last build's pages are at hand (``serve``), only the pages that show an
+    edited article are described again: the site has the very same pages, and the others
+    are the same."""
+    carried = renderer.carries
+    memory = carried.memory if carried else None
+    if memory is None or memory.specs is None or memory.shown_on is None:
+        return tuple(page_specs(site, renderer)), renderer.shown_on()
+    touched = frozenset(chain.from_iterable(memory.shown_on.get(slug, ()) for slug in carried.edited))
+    described = {page.path: page for page in page_specs(site, renderer, touched)}
+    return tuple(described.get(page.path, page) for page in memory.specs), memory.shown_on
 
 
 def _html_in_cache(cache: BuildCache, config: SiteConfig, published: Iterable[SourceDocument],

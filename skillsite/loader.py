@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from .config import SiteConfig
 from .cache import FINGERPRINT, BuildCache
@@ -64,23 +66,61 @@ def display_path(path: Path, site_dir: Path) -> str:
         return path.as_posix()
 
 
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """What reading one article file gave."""
+
+    document: SourceDocument | None
+    """The article (None when its front matter has errors)."""
+    problems: tuple[Diagnostic, ...]
+    """What is wrong with it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """The content folder, read."""
+
+    documents: list[SourceDocument]
+    """The articles read without errors, in file order."""
+    problems: list[Diagnostic]
+    """Every problem found in any of them."""
+    files: Mapping[str, FileRead | Diagnostic]
+    """What reading each article file gave, by file, in order, or the problem that stopped
+    it (what ``read_content`` may take again)."""
+
+
 def load_documents(config: SiteConfig, cache: BuildCache | None = None, jobs: int = 1,
                    known: Mapping[str, SourceDocument] | None = None) -> tuple[list[SourceDocument], list[Diagnostic]]:
+    """Every article under the content folder, and every problem found in any of them
+    (see ``read_content``)."""
+    content = read_content(config, cache, jobs, known)
+    return content.documents, content.problems
+
+
+def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int = 1,
+                 known: Mapping[str, SourceDocument] | None = None, before: Content | None = None,
+                 changed: frozenset[str] = frozenset()) -> Content:
     """Every article under the content folder, and every problem found in any of them.
     An article read before (same file, same bytes, same site settings) comes from ``known``
     (by digest: the last build's documents, without their Markdown) or from the cache
-    without being read again; the front matter of the rest is read in ``jobs`` processes."""
+    without being read again; the front matter of the rest is read in ``jobs`` processes.
+    With ``before`` (the same folder read before: the same files, where only those in
+    ``changed`` may have changed since, as a file watcher tells) nothing else is looked at."""
     if not config.content_dir.is_dir():
-        return [], [Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
-                               "create it and put the articles (.md files) in it, or set content: in site.yaml")]
+        problem = Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
+                             "create it and put the articles (.md files) in it, or set content: in site.yaml")
+        return Content([], [problem], {})
     cache = cache or BuildCache(None)
     settings = _validation_settings(config)
     content_prefix = os.path.join(config.content_dir, "")
-    problems: list[Diagnostic] = []
-    found: list[tuple[str, str, str, dict | None]] = []  # (path, content path, cache key, cached entry)
-    fresh: dict[int, tuple[SplitFile, list[Diagnostic]]] = {}  # articles to read: their parts
+    files: dict[str, FileRead | Diagnostic | None] = {}  # None: being read, below
+    found: dict[str, tuple[str, str, str, dict | None]] = {}  # (path, content path, cache key, cached entry)
+    fresh: dict[str, tuple[SplitFile, list[Diagnostic]]] = {}  # articles to read, by file: their parts
     site_prefix = os.path.join(config.site_dir, "")
-    for file in article_paths(config.content_dir):
+    for file in before.files if before else article_paths(config.content_dir):
+        if before and file not in changed:
+            files[file] = before.files[file]
+            continue
         # the usual case (content inside the site folder) without pathlib: this runs per article
         path = (file[len(site_prefix):].replace(os.sep, "/") if file.startswith(site_prefix)
                 else display_path(Path(file), config.site_dir))
@@ -92,36 +132,43 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None, jobs: in
                 file_digest = digest(raw)
                 cache.remember_file_digest(file, status, file_digest)
             key = _document_key(settings, path, file_digest)
-            before = known.get(key) if known else None
-            cached = (cache.document(key) if before is None else
-                      {"meta": before.meta, "lines": before.field_lines, "body_line": before.body_line, "body": None,
-                       "problems": []})
+            before_doc = known.get(key) if known else None
+            cached = (cache.document(key) if before_doc is None else
+                      {"meta": before_doc.meta, "lines": before_doc.field_lines, "body_line": before_doc.body_line,
+                       "body": None, "problems": []})
             if cached is None:
                 text, warnings = strip_forbidden(decode(raw or _read(file, path, status), path), path)
-                fresh[len(found)] = (split(text, path), warnings)
+                fresh[file] = (split(text, path), warnings)
         except FileProblem as problem:
-            problems.append(problem.diagnostic)
+            files[file] = problem.diagnostic
             continue
-        found.append((path, file[len(content_prefix):].replace(os.sep, "/"), key, cached))
+        files[file] = None
+        found[file] = (path, file[len(content_prefix):].replace(os.sep, "/"), key, cached)
     reader = FrontMatterReader(config)
-    shared = (reader, {index: (found[index][0], parts) for index, (parts, _) in fresh.items()})
+    shared = (reader, {file: (found[file][0], parts) for file, (parts, _) in fresh.items()})
     read = map_in_processes(_read_front_matter, shared, list(fresh), jobs, chunk=64)
-    for index, (meta, lines, front_problems) in zip(list(fresh), read, strict=True):
-        parts, text_warnings = fresh[index]
-        path, content_path, key, _ = found[index]
+    for file, (meta, lines, front_problems) in zip(list(fresh), read, strict=True):
+        parts, text_warnings = fresh[file]
+        path, content_path, key, _ = found[file]
         entry = {"meta": meta, "lines": lines, "body_line": parts.body_line, "body": parts.body,
                  "problems": [*text_warnings, *front_problems]}
-        found[index] = (path, content_path, key, entry)
+        found[file] = (path, content_path, key, entry)
         if meta is not None:
             cache.remember_document(key, entry)
+    for file, (path, content_path, key, entry) in found.items():
+        document = (SourceDocument(path, content_path, entry["meta"], entry["body"], entry["body_line"],
+                                   entry["lines"], key) if entry["meta"] is not None else None)
+        files[file] = FileRead(document, tuple(entry["problems"]))
+    # files that could not be read first, then what was found in the others, all in file order
+    problems = [result for result in files.values() if isinstance(result, Diagnostic)]
     documents = []
-    for path, content_path, key, entry in found:
-        problems.extend(entry["problems"])
-        if entry["meta"] is not None:
-            documents.append(SourceDocument(path, content_path, entry["meta"], entry["body"], entry["body_line"],
-                                            entry["lines"], key))
+    for result in files.values():
+        if isinstance(result, FileRead):
+            problems.extend(result.problems)
+            if result.document is not None:
+                documents.append(result.document)
     problems.extend(_slug_collisions(documents))
-    return documents, problems
+    return Content(documents, problems, MappingProxyType(files))
 
 
 def body_of(config: SiteConfig, document: SourceDocument) -> str:
@@ -150,9 +197,9 @@ def _read(file: str, path: str, status: os.stat_result) -> bytes:
         return handle.read()
 
 
-def _read_front_matter(shared, index: int):
+def _read_front_matter(shared, file: str):
     reader, parts = shared
-    path, split_file = parts[index]
+    path, split_file = parts[file]
     return reader.read(split_file, path)
 
 

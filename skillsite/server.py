@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import os
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -47,23 +49,28 @@ class Preview:
         self.generation = 0
         self._keys: dict[str, str] = {}
         self._cache = BuildCache.in_memory()
-        self._feeds: dict = {}  # feeds by the digest of what they hold
+        self._made: dict = {}  # feeds and the sitemap, by what they are made of
         self._last: Rendering | None = None  # what the next rebuild patches
+        self._look_at_everything = True  # the next rebuild reads every file, whatever it is told changed
         self._changed = threading.Condition()
 
-    def rebuild(self) -> None:
-        """Build again; on errors keep the last good pages and remember the problems."""
+    def rebuild(self, changed: frozenset[str] | None = None) -> None:
+        """Build again; on errors keep the last good pages and remember the problems.
+        ``changed``: the only article files changed since the last build (None: any file
+        may have changed)."""
         # Only the first build may fork workers: later ones run beside the server's threads.
         jobs = self.options.jobs if self.generation == 0 else 1
         try:
             with fewer_collections():
-                rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._feeds,
-                                        previous=self._last.as_previous() if self._last else None)
-                self._last = rendering
+                rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._made,
+                                        previous=self._last.as_previous() if self._last else None,
+                                        changed=None if self._look_at_everything else changed)
+                self._last, self._look_at_everything = rendering, False
                 errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
                 files = None if errors else self._files(rendering, jobs or default_jobs())
         except BuildFailed as failed:
             errors, files = tuple(d for d in failed.diagnostics if d.severity == "error"), None
+            self._look_at_everything = True  # what this build read is lost: the next one reads all again
         with self._changed:
             self.problems = errors
             if files is not None and not errors:
@@ -93,19 +100,45 @@ class Preview:
 
     def watched_paths(self) -> list[Path]:
         """What a moderator or theme author edits: site.yaml, content, themes, static files."""
-        site = self.site_dir
-        candidates = [site / CONFIG_NAME, site / "content", site / "themes", site / "static", builtin_themes_dir()]
+        site = self.site_dir.resolve()
+        content = self._last.config.content_dir if self._last else site / "content"
+        candidates = [site / CONFIG_NAME, content, site / "themes", site / "static", builtin_themes_dir()]
         return [path for path in candidates if path.exists()]
 
     def watch(self, stop: threading.Event) -> None:
-        """Rebuild after every change until ``stop`` is set."""
-        for _ in watchfiles.watch(*self.watched_paths(), stop_event=stop, watch_filter=_not_debris,
-                                  debounce=50, step=10):
-            self.rebuild()
+        """Rebuild after every change until ``stop`` is set. The first rebuild looks at
+        every file: the watcher may have started after the first build looked."""
+        first = True
+        for changes in watchfiles.watch(*self.watched_paths(), stop_event=stop, watch_filter=_not_debris,
+                                        debounce=50, step=10):
+            if first:
+                self.rebuild()
+            else:
+                self.rebuild_after(changes)
+            first = False
+
+    def rebuild_after(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
+        """Build again after the changes a file watcher saw since the last build. Where
+        they are edits of articles the last build read, only those are read again."""
+        known = self._last.content.files if self._last else {}
+        files = frozenset(path for _, path in changes)
+        edited = len(files) <= _FEW_CHANGES and all(file in known and _regular_file(file) for file in files)
+        self.rebuild(files if edited else None)
+
+
+_FEW_CHANGES = 64
+"""More changes at once (a git checkout, a pull) and every file is looked at again."""
 
 
 def _not_debris(change: watchfiles.Change, path: str) -> bool:
     return not is_debris(Path(path).name)
+
+
+def _regular_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def error_page(problems: tuple[Diagnostic, ...]) -> bytes:

@@ -16,10 +16,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from types import MappingProxyType
 
+import jinja2
+
 from .bodies import body_key
 from .cache import BuildCache, front_matter_from_json, front_matter_json, rendered_from_json, rendered_json
 from .config import SiteConfig
 from .digests import digest
+from .loader import Content
 from .model import Diagnostic, RenderedMarkdown, SourceDocument, Taxonomy, Term
 from .outputs.pages import PageMemory
 from .site import Site, article_of
@@ -39,6 +42,11 @@ class Previous:
     """The site model, to patch."""
     pages: PageMemory | None
     """What its pages were made of."""
+    content: Content | None = None
+    """The content folder as it read it (``serve`` only: see loader.read_content)."""
+    templates: tuple[str, jinja2.Environment] | None = None
+    """Its templates' fingerprint and their Environment, with the templates compiled so
+    far (``serve`` only: a CLI build compiles the few it renders)."""
 
 
 def remember(cache: BuildCache, config: SiteConfig, site: Site, read: tuple[SourceDocument, ...],

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from watchfiles import Change
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -164,3 +165,24 @@ def committed(root: Path, date: str) -> Path:
     git(root, "add", ".")
     git(root, "commit", "-qm", "add", date=date)
     return root
+
+
+def watched_state(root: Path) -> dict[str, tuple]:
+    """What a file watcher on a site folder can tell apart: every file and folder (by
+    absolute path), its kind and bytes. The output and the cache are left out."""
+    state: dict[str, tuple] = {}
+    for folder, dirs, files in os.walk(root.resolve()):
+        dirs[:] = [d for d in dirs if d not in ("output", ".skillsite-cache")]
+        for name in dirs:
+            state[os.path.join(folder, name)] = ("folder",)
+        for name in files:
+            path = os.path.join(folder, name)
+            state[path] = ("link", os.readlink(path)) if os.path.islink(path) else ("file", Path(path).read_bytes())
+    return state
+
+
+def watcher_changes(before: dict[str, tuple], after: dict[str, tuple]) -> set:
+    """The changes a file watcher reports between two states (see ``watched_state``)."""
+    return ({(Change.deleted, path) for path in before.keys() - after.keys()}
+            | {(Change.added, path) for path in after.keys() - before.keys()}
+            | {(Change.modified, path) for path in before.keys() & after.keys() if before[path] != after[path]})

@@ -15,8 +15,9 @@ from skillsite.build import BuildOptions, build
 from skillsite.cache import CACHE_DIR
 from skillsite.model import BuildFailed
 from skillsite.server import Preview
-from skillsite import site as site_module
-from conftest import NOW, REPO, tree_bytes
+from skillsite import loader, site as site_module
+from skillsite.outputs.pages import PageRenderer
+from conftest import NOW, REPO, article, tree_bytes, watched_state, watcher_changes
 
 
 @pytest.fixture(autouse=True)
@@ -71,13 +72,18 @@ def test_an_incremental_parallel_rebuild_writes_what_a_clean_build_writes(sample
     assert incremental == clean_build(sample_site, tmp_path)
 
 
+@pytest.mark.parametrize("told", [True, False], ids=["told what changed", "looking at everything"])
 @pytest.mark.parametrize("edit", EDITS, ids=list(EDITS))
-def test_serve_after_an_edit_holds_what_a_fresh_serve_holds(sample_site, edit):
+def test_serve_after_an_edit_holds_what_a_fresh_serve_holds(sample_site, edit, told):
     options = BuildOptions(now=NOW, drafts=True, base_url="http://127.0.0.1:8000/", jobs=1)
     running = Preview(sample_site, options, log=lambda _: None)
     running.rebuild()
+    before = watched_state(sample_site)
     EDITS[edit](sample_site)
-    running.rebuild()
+    if told:  # as the file watcher does
+        running.rebuild_after(watcher_changes(before, watched_state(sample_site)))
+    else:
+        running.rebuild()
     fresh = Preview(sample_site, options, log=lambda _: None)
     fresh.rebuild()
     assert running.problems == fresh.problems == ()
@@ -200,6 +206,33 @@ def test_a_body_edit_patches_the_model_the_last_build_left_instead_of_making_it_
     EDITS["date"](sample_site)  # an edit that moves the article: the model is made again
     with pytest.raises(AssertionError, match="made again"):
         build(sample_site, BuildOptions(now=NOW))
+
+
+def test_serve_told_of_a_body_edit_reads_that_file_and_describes_the_pages_showing_it_only(sample_site,
+                                                                                             monkeypatch):
+    running = Preview(sample_site, BuildOptions(now=NOW, drafts=True, jobs=1), log=lambda _: None)
+    running.rebuild()
+    before = watched_state(sample_site)
+    EDITS["body"](sample_site)
+
+    def must_not_run(*args):
+        raise AssertionError("the content folder was listed again")
+
+    described = []
+    describe = PageRenderer.page
+    monkeypatch.setattr(loader, "article_paths", must_not_run)
+    monkeypatch.setattr(PageRenderer, "page", lambda self, template, path, *args, **kwargs: (
+        described.append(path), describe(self, template, path, *args, **kwargs))[1])
+    running.rebuild_after(watcher_changes(before, watched_state(sample_site)))
+    assert running.problems == ()
+    assert "A new paragraph, added in an edit." in running.files[
+        "articles/writing-a-cv-that-gets-read/index.html"].decode()
+    # its page, its neighbours' and related articles' pages, the listings and the archive showing it
+    assert "articles/writing-a-cv-that-gets-read/" in described and 0 < len(described) < 20 < len(running.files)
+    before = watched_state(sample_site)
+    (sample_site / "content/jobs/new.md").write_text(article("New"), encoding="utf-8")  # a new file: listed again
+    with pytest.raises(AssertionError, match="listed again"):
+        running.rebuild_after(watcher_changes(before, watched_state(sample_site)))
 
 
 @pytest.mark.parametrize("damage", ["a body it names is gone", "garbage", "another configuration"])

@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, NOW, REPO, article, committed, git, tree_bytes
+from conftest import MINIMAL_CONFIG, NOW, REPO, article, committed, git, tree_bytes, watched_state, watcher_changes
 
 from skillsite import parallel
 from skillsite.build import BuildOptions, build
@@ -220,8 +220,9 @@ def run_serve(root: Path, steps: Sequence[Edit], options: BuildOptions = SERVE) 
     running = Preview(root, options, log=lambda _: None)
     running.rebuild()
     for number, change in enumerate(steps, 1):
+        before = watched_state(root)
         change(root)
-        running.rebuild()
+        running.rebuild_after(watcher_changes(before, watched_state(root)))  # as the file watcher does
         fresh = Preview(root, options, log=lambda _: None)
         fresh.rebuild()
         assert running.problems == fresh.problems, f"after step {number}: problems differ"

@@ -240,6 +240,11 @@ def test_serve_shows_drafts_rebuilds_on_save_and_signals_a_reload(served):
     signal = server.next_reload(lambda: path.write_text(article("Second title", "Second body.\n")))
     assert signal.startswith("data: ") and time.monotonic() - started < 15
     assert "<h1>Second title</h1>" in server.get("articles/a/")[1]
+    # later saves are read alone (the watcher says what changed); a new file is found too
+    server.next_reload(lambda: path.write_text(article("Third title", "Third body.\n")))
+    assert "<h1>Third title</h1>" in server.get("articles/a/")[1]
+    server.next_reload(lambda: (root / "content/jobs/b.md").write_text(article("Another one")))
+    assert "<h1>Another one</h1>" in server.get("articles/b/")[1]
     assert not (root / "output").exists()  # serving never writes the output folder
 
 

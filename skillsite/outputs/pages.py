@@ -53,11 +53,19 @@ class PageMemory:
     """Each page's inputs, by output path."""
     card_keys: Mapping[str, str]
     """The card keys made, by slug (see Views.card_key)."""
+    specs: tuple[PageSpec, ...] | None = None
+    """The pages themselves (kept in memory by ``serve``, not in the cache)."""
+    shown_on: Mapping[str | None, tuple[str, ...]] | None = None
+    """The pages that show each article, by slug (with ``specs``)."""
 
 
-def page_memory(pages: Iterable[PageSpec], views: Views) -> PageMemory:
-    """What the next build may carry over from these pages."""
-    return PageMemory(views.fingerprint, {page.path: page.inputs for page in pages}, dict(views.card_keys_made()))
+def page_memory(pages: Iterable[PageSpec], views: Views, shown_on: Mapping[str | None, tuple[str, ...]] | None = None,
+                keep_specs: bool = False) -> PageMemory:
+    """What the next build may carry over from these pages (``keep_specs``: the pages too,
+    with ``shown_on``, so that it describes again only the pages an edit touched)."""
+    pages = tuple(pages)
+    return PageMemory(views.fingerprint, {page.path: page.inputs for page in pages}, dict(views.card_keys_made()),
+                      pages if keep_specs else None, shown_on if keep_specs else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +89,21 @@ class PageRenderer:
         if self._carried:
             views.adopt_card_keys({slug: key for slug, key in carried.memory.card_keys.items()
                                    if slug not in carried.edited})
+        self._shown_on: dict[str | None, list[str]] = defaultdict(list)
+
+    @property
+    def carries(self) -> Carried | None:
+        """What is carried from the last build (None: its pages were made otherwise)."""
+        return self._carried
+
+    def shown_on(self) -> Mapping[str | None, tuple[str, ...]]:
+        """The pages described so far that show each article, by slug."""
+        return {slug: tuple(paths) for slug, paths in self._shown_on.items()}
 
     def page(self, template: str, path: str, title: str, description: str = "", *, inputs: tuple = (),
              values: Callable[[], dict] = dict, feeds_of: tuple[str, str] | None = None, noindex: bool = False,
              subject: Article | None = None, crumbs: tuple[tuple[str, str], ...] = (),
-             shows: Iterable[str | None] = ()) -> PageSpec:
+             shows: tuple[str | None, ...] = ()) -> PageSpec:
         """``inputs``: the model values the page's own ``values()`` are made from (reprs
         must say everything they hold); ``feeds_of``: the (taxonomy, term key) whose feeds
         the page announces; ``subject``: the article a page shows; ``crumbs``: its
@@ -94,7 +112,10 @@ class PageRenderer:
         only when none of them was edited). ``inputs`` may be a callable making them."""
         views = self.views
         carried = self._carried
-        key = carried.memory.inputs.get(output_name(path)) if carried else None
+        file = output_name(path)
+        for slug in shows:
+            self._shown_on[slug].append(file)
+        key = carried.memory.inputs.get(file) if carried else None
         if key is None or not carried.edited.isdisjoint(shows):
             made_of = (title, description, feeds_of and views.term_name(*feeds_of), noindex,
                        subject and views.article_key(subject), crumbs, inputs() if callable(inputs) else inputs)
@@ -106,14 +127,17 @@ class PageRenderer:
                                   crumbs=crumbs)
             return {**common, **values()}
 
-        return PageSpec(output_name(path), template, key, page_values)
+        return PageSpec(file, template, key, page_values)
 
 
-def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
-    """Every HTML page of the site, described."""
+def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None = None) -> Iterator[PageSpec]:
+    """Every HTML page of the site, described (``only``: just the pages with these paths)."""
     views = renderer.views
     config = site.config
     slugs = tuple(a.slug for a in site.articles)
+
+    def wanted(path: str) -> bool:
+        return only is None or output_name(path) in only
 
     def listing(pager: Pager, **extra) -> Callable[[], dict]:
         return lambda: {**extra, "articles": views.cards(pager.articles), "pager": views.pager(pager)}
@@ -122,11 +146,12 @@ def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
         return lambda: (pager, tuple(views.card_key(slug) for slug in pager.articles))
 
     for pager in paginate("", slugs, config.per_page):
-        title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
-        yield renderer.page("index.html", pager.path, title, inputs=card_keys(pager), values=listing(pager),
-                            shows=pager.articles)
+        if wanted(pager.path):
+            title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
+            yield renderer.page("index.html", pager.path, title, inputs=card_keys(pager), values=listing(pager),
+                                shows=pager.articles)
     categories = {term.key: term for term in site.taxonomy("category").terms}
-    for article in site.articles:
+    for article in filter(lambda article: wanted(article.path), site.articles):
         category = categories[article.meta.category]
         yield renderer.page("article.html", article.path, article.meta.title, article.summary,
                             feeds_of=("category", article.meta.category), subject=article,
@@ -135,13 +160,14 @@ def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
                             shows=(article.slug, article.previous, article.next, *article.related))
     for taxonomy in site.taxonomies:
         term_inputs = tuple((t.key, t.name, t.description, len(t.articles)) for t in taxonomy.terms)
-        yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title,
-                            crumbs=((taxonomy.title, f"{taxonomy.key}/"),), inputs=term_inputs,
-                            values=lambda taxonomy=taxonomy: {
-                                "taxonomy": taxonomy.title,
-                                "terms": [views.term(taxonomy, term) for term in taxonomy.terms]})
+        if wanted(f"{taxonomy.key}/"):
+            yield renderer.page("terms.html", f"{taxonomy.key}/", taxonomy.title,
+                                crumbs=((taxonomy.title, f"{taxonomy.key}/"),), inputs=term_inputs,
+                                values=lambda taxonomy=taxonomy: {
+                                    "taxonomy": taxonomy.title,
+                                    "terms": [views.term(taxonomy, term) for term in taxonomy.terms]})
         for term, made_of in zip(taxonomy.terms, term_inputs, strict=True):
-            for pager in paginate(term.path, term.articles, config.per_page):
+            for pager in filter(lambda pager: wanted(pager.path), paginate(term.path, term.articles, config.per_page)):
                 title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
                 yield renderer.page("listing.html", pager.path, title, term.description,
                                     feeds_of=(taxonomy.key, term.key),
@@ -149,15 +175,17 @@ def page_specs(site: Site, renderer: PageRenderer) -> Iterator[PageSpec]:
                                     inputs=lambda made_of=made_of, pager=pager: (made_of, card_keys(pager)()),
                                     values=listing(pager, term=views.term(taxonomy, term), taxonomy=taxonomy.title),
                                     shows=pager.articles)
-    years = _archive_years(site)
-    yield renderer.page("archive.html", "archive/", "Archive",
-                        inputs=lambda: tuple((year, tuple(map(views.card_key, members))) for year, members in years),
-                        values=lambda: {"years": [{"year": year, "articles": views.cards(members)}
-                                                  for year, members in years]}, shows=slugs)
-    if config.search:
+    if wanted("archive/"):
+        years = _archive_years(site)
+        yield renderer.page("archive.html", "archive/", "Archive",
+                            inputs=lambda: tuple((year, tuple(map(views.card_key, members))) for year, members in years),
+                            values=lambda: {"years": [{"year": year, "articles": views.cards(members)}
+                                                      for year, members in years]}, shows=slugs)
+    if config.search and wanted("search/"):
         yield renderer.page("search.html", "search/", "Search", f"Search the articles of {config.title}.")
-    yield renderer.page("404.html", "404.html", "Page not found", noindex=True)
-    for old_path, slug in site.redirects:
+    if wanted("404.html"):
+        yield renderer.page("404.html", "404.html", "Page not found", noindex=True)
+    for old_path, slug in filter(lambda redirect: wanted(redirect[0]), site.redirects):
         target = site.by_slug[slug]
         yield renderer.page("redirect.html", old_path, target.meta.title, noindex=True, inputs=(target.path,),
                             shows=(slug,),

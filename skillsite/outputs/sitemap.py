@@ -13,17 +13,26 @@ NOT_LISTED = frozenset({"404.html", "redirect.html"})
 """Templates whose pages are not pages of their own for search engines."""
 
 
-def render_sitemap(site: Site, pages: Iterable[PageSpec]) -> Iterator[OutputFile]:
-    """sitemap.xml listing every published HTML page (sorted), and robots.txt."""
+def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = None) -> Iterator[OutputFile]:
+    """sitemap.xml listing every published HTML page (sorted), and robots.txt. ``made``
+    remembers the last sitemap between two builds in one process (``serve``)."""
     config = site.config
-    modified = {a.path: a.last_modified.astimezone(config.zone).isoformat() for a in site.articles}
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(_site_path(p.path) for p in pages if p.template not in NOT_LISTED):
-        lastmod = f"<lastmod>{modified[path]}</lastmod>" if path in modified else ""
-        lines.append(f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>")
-    lines.append("</urlset>\n")
-    yield OutputFile("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
+    listed = tuple(p.path for p in pages if p.template not in NOT_LISTED)
+    made_of = (config, listed, tuple(a.last_modified for a in site.articles))
+    if made is not None and made.get("sitemap", (None,))[0] == made_of:
+        sitemap = made["sitemap"][1]
+    else:
+        modified = {a.path: a.last_modified.astimezone(config.zone).isoformat() for a in site.articles}
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for path in sorted(map(_site_path, listed)):
+            lastmod = f"<lastmod>{modified[path]}</lastmod>" if path in modified else ""
+            lines.append(f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>")
+        lines.append("</urlset>\n")
+        sitemap = OutputFile("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
+        if made is not None:
+            made["sitemap"] = (made_of, sitemap)
+    yield sitemap
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.absolute_url('sitemap.xml')}\n"
     yield OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
 
