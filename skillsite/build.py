@@ -6,7 +6,7 @@ import functools
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -156,7 +156,9 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     # Markdown -> sanitised HTML, links between articles resolved
     targets = link_targets(config, publication.published)
     rendered = render_bodies(publication.published, targets, cache, jobs, previous.bodies if previous else None,
-                             lambda document: body_of(config, document))
+                             lambda document: body_of(config, document),
+                             previous.site.sources if previous and previous.site and previous.site.config == config
+                             else None)
     problems += [warning for body in rendered.values() for warning in body.warnings]
     # sort, taxonomies, previous/next, related (patched from the last build's where an edit moved nothing)
     site = build_site(config, publication.published, rendered, previous.site if previous else None,
@@ -218,11 +220,12 @@ def _markdown() -> MarkdownIt:
     return make_markdown()
 
 
-def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs: int
-               ) -> Iterator[OutputFile | KeptFile]:
-    """Every page: kept where ``reusable(path, key)``, else rendered. Raises BuildFailed
-    on a template error."""
-    for page in produce_pages(rendering.pages, rendering.environment, rendering.templates, reusable, jobs):
+def page_files(rendering: Rendering, reusable: Callable[[str, str], bool], jobs: int,
+               pages: Sequence[PageSpec] | None = None) -> Iterator[OutputFile | KeptFile]:
+    """Every page (or those of ``pages``): kept where ``reusable(path, key)``, else
+    rendered. Raises BuildFailed on a template error."""
+    pages = rendering.pages if pages is None else pages
+    for page in produce_pages(pages, rendering.environment, rendering.templates, reusable, jobs):
         if isinstance(page, Diagnostic):
             raise BuildFailed([page])
         yield page

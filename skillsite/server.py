@@ -14,7 +14,7 @@ import mimetypes
 import os
 import stat
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +27,7 @@ from .cache import BuildCache
 from .config import CONFIG_NAME
 from .loader import is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
+from .outputs.pages import PageSpec
 from .parallel import default_jobs
 from .templates import builtin_themes_dir
 
@@ -48,6 +49,7 @@ class Preview:
         self.problems: tuple[Diagnostic, ...] = ()
         self.generation = 0
         self._keys: dict[str, str] = {}
+        self._served: tuple[str, tuple[PageSpec, ...]] = ("", ())  # the templates and pages of ``files``
         self._cache = BuildCache.in_memory()
         self._made: dict = {}  # feeds and the sitemap, by what they are made of
         self._last: Rendering | None = None  # what the next rebuild patches
@@ -86,10 +88,18 @@ class Preview:
         """Every file of the site; pages whose key has not changed are taken from the last build."""
         files = {file.path: file.content for file in rendering.files}
         keys = {}
-        for page in page_files(rendering, lambda path, key: self._keys.get(path) == key, jobs):
+        pages: Sequence[PageSpec] = rendering.pages
+        served = self._served[1] if self._served[0] == rendering.templates else ()
+        if len(served) == len(pages) and all(page.path == old.path for page, old in zip(pages, served)):
+            # the pages served, where the site was patched: a page it did not describe again is as it was
+            for page, old in zip(pages, served):
+                if page is old:
+                    files[page.path], keys[page.path] = self.files[page.path], self._keys[page.path]
+            pages = [page for page, old in zip(pages, served) if page is not old]
+        for page in page_files(rendering, lambda path, key: self._keys.get(path) == key, jobs, pages):
             files[page.path] = self.files[page.path] if isinstance(page, KeptFile) else page.content
             keys[page.path] = page.key
-        self._keys = keys
+        self._keys, self._served = keys, (rendering.templates, rendering.pages)
         return files
 
     def wait_for_change(self, seen: int, timeout: float) -> int:

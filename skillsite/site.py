@@ -304,11 +304,13 @@ def _terms(taxonomy: str, title: str, memberships) -> Taxonomy:
     return Taxonomy(taxonomy, title, tuple(terms))
 
 
-def paginate(first_path: str, slugs: tuple[str, ...], per_page: int) -> tuple[Pager, ...]:
-    """Split a listing into pages: ``first_path``, then ``first_path/page/2/``..."""
+def paginate(first_path: str, slugs: tuple[str, ...], per_page: int,
+             wanted: Callable[[str], bool] | None = None) -> tuple[Pager, ...]:
+    """Split a listing into pages: ``first_path``, then ``first_path/page/2/``...
+    (``wanted``: only the pages whose site path it accepts)."""
     count = max(1, -(-len(slugs) // per_page))
     paths = [listing_path(first_path, n) for n in range(1, count + 1)]
     return tuple(
         Pager(number=n, count=count, path=paths[n - 1], articles=slugs[(n - 1) * per_page: n * per_page],
               previous_path=paths[n - 2] if n > 1 else None, next_path=paths[n] if n < count else None)
-        for n in range(1, count + 1))
+        for n in range(1, count + 1) if wanted is None or wanted(paths[n - 1]))

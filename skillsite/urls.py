@@ -69,6 +69,11 @@ def output_name(site_path: str) -> str:
     return site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
 
 
+def served_path(file_name: str) -> str:
+    """The site path a file is served at (``output_name`` undone): pretty URLs drop index.html."""
+    return file_name[: -len("index.html")] if file_name.endswith("index.html") else file_name
+
+
 def href(base_path: str, site_path: str) -> str:
     """A root-relative link to a site path, under the base URL's path."""
     return base_path + quote(site_path, safe="/")

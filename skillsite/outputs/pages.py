@@ -18,7 +18,7 @@ import jinja2
 from ..digests import digest
 from ..model import Article, OutputFile, Pager
 from ..site import Site, paginate
-from ..urls import output_name
+from ..urls import output_name, served_path
 from ..views import Views
 
 
@@ -136,8 +136,10 @@ def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None =
     config = site.config
     slugs = tuple(a.slug for a in site.articles)
 
+    wanted_paths = None if only is None else frozenset(map(served_path, only))
+
     def wanted(path: str) -> bool:
-        return only is None or output_name(path) in only
+        return wanted_paths is None or path in wanted_paths
 
     def listing(pager: Pager, **extra) -> Callable[[], dict]:
         return lambda: {**extra, "articles": views.cards(pager.articles), "pager": views.pager(pager)}
@@ -145,11 +147,10 @@ def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None =
     def card_keys(pager: Pager) -> Callable[[], tuple]:
         return lambda: (pager, tuple(views.card_key(slug) for slug in pager.articles))
 
-    for pager in paginate("", slugs, config.per_page):
-        if wanted(pager.path):
-            title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
-            yield renderer.page("index.html", pager.path, title, inputs=card_keys(pager), values=listing(pager),
-                                shows=pager.articles)
+    for pager in paginate("", slugs, config.per_page, wanted):
+        title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
+        yield renderer.page("index.html", pager.path, title, inputs=card_keys(pager), values=listing(pager),
+                            shows=pager.articles)
     categories = {term.key: term for term in site.taxonomy("category").terms}
     for article in filter(lambda article: wanted(article.path), site.articles):
         category = categories[article.meta.category]
@@ -167,7 +168,7 @@ def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None =
                                     "taxonomy": taxonomy.title,
                                     "terms": [views.term(taxonomy, term) for term in taxonomy.terms]})
         for term, made_of in zip(taxonomy.terms, term_inputs, strict=True):
-            for pager in filter(lambda pager: wanted(pager.path), paginate(term.path, term.articles, config.per_page)):
+            for pager in paginate(term.path, term.articles, config.per_page, wanted):
                 title = term.name if pager.number == 1 else f"{term.name}, page {pager.number}"
                 yield renderer.page("listing.html", pager.path, title, term.description,
                                     feeds_of=(taxonomy.key, term.key),

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 from ..model import OutputFile
 from .pages import PageSpec
 from ..site import Site
+from ..urls import served_path
 
 NOT_LISTED = frozenset({"404.html", "redirect.html"})
 """Templates whose pages are not pages of their own for search engines."""
@@ -25,7 +26,7 @@ def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = No
         modified = {a.path: a.last_modified.astimezone(config.zone).isoformat() for a in site.articles}
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-        for path in sorted(map(_site_path, listed)):
+        for path in sorted(map(served_path, listed)):
             lastmod = f"<lastmod>{modified[path]}</lastmod>" if path in modified else ""
             lines.append(f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>")
         lines.append("</urlset>\n")
@@ -36,7 +37,3 @@ def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = No
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.absolute_url('sitemap.xml')}\n"
     yield OutputFile("robots.txt", robots.encode("utf-8"), "robots.txt")
 
-
-def _site_path(file_name: str) -> str:
-    """The site path a page file is served at: pretty URLs drop 'index.html'."""
-    return file_name[: -len("index.html")] if file_name.endswith("index.html") else file_name
