@@ -16,11 +16,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, build
-from .check import as_github_annotation, check_site
 from .config import load_config
-from .importer import ImportProblem, import_file, write_imported
-from .new import create_article
-from .server import serve
 from .model import BuildFailed, Diagnostic
 from .site import HeldBack, held_back
 
@@ -115,6 +111,7 @@ def build_command(site_dir: Path, output: Path | None, base_url: str | None, dra
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 def check_command(site_dir: Path, output_format: str, strict: bool) -> None:
     """Check every article of SITE_DIR (drafts and scheduled ones too) without writing anything."""
+    from .check import as_github_annotation, check_site  # here: every command starts faster without ftfy
     try:
         result = check_site(site_dir, datetime.now(timezone.utc))
     except BuildFailed as failed:
@@ -143,6 +140,7 @@ def check_command(site_dir: Path, output_format: str, strict: bool) -> None:
               help="The site's folder (default: the current folder).")
 def new_command(title: str, category: str, author: str | None, slug: str | None, site_dir: Path) -> None:
     """Write a new draft article titled TITLE in the category's folder and print its path."""
+    from .new import create_article
     try:
         config = load_config(site_dir)
         path = create_article(config, title, category, author or _default_author(), slug,
@@ -168,6 +166,7 @@ def _default_author() -> str:
 def serve_command(site_dir: Path, port: int, future: bool) -> None:
     """Preview SITE_DIR on http://127.0.0.1:PORT/ with drafts shown, rebuilding and reloading
     the browser on every save. Nothing is written to the output folder."""
+    from .server import serve  # here: the file watcher and the HTTP server are for serve only
     try:
         serve(site_dir, port, BuildOptions(drafts=True, future=future),
               log=lambda line: click.echo(line, err=True))
@@ -187,6 +186,7 @@ def serve_command(site_dir: Path, port: int, future: bool) -> None:
 def import_command(sources: tuple[Path, ...], category: str | None, author: str | None, site_dir: Path) -> None:
     """Bring articles in from Jekyll, Hugo or Docusaurus files, or from saved forum posts, as
     content/<category>/<slug>.md. Never overwrites; says, per file, what it could not map."""
+    from .importer import ImportProblem, import_file, write_imported
     try:
         config = load_config(site_dir)
     except BuildFailed as failed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from xml.sax.saxutils import escape
+from html import escape
 
 from ..model import OutputFile
 from .pages import PageSpec
@@ -28,7 +28,7 @@ def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = No
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         for path in sorted(map(served_path, listed)):
             lastmod = f"<lastmod>{modified[path]}</lastmod>" if path in modified else ""
-            lines.append(f"  <url><loc>{escape(config.absolute_url(path))}</loc>{lastmod}</url>")
+            lines.append(f"  <url><loc>{escape(config.absolute_url(path), quote=False)}</loc>{lastmod}</url>")
         lines.append("</urlset>\n")
         sitemap = OutputFile("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
         if made is not None:
