@@ -28,7 +28,7 @@ from .loader import Content, body_of, read_content
 from .markdown import LinkTargets, make_markdown, render_markdown
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile, RenderedMarkdown, SourceDocument
 from .outputs.feeds import render_feeds
-from .outputs.pages import Carried, PageRenderer, PageSpec, page_memory, page_specs
+from .outputs.pages import Carried, PageMemory, PageRenderer, PageSpec, page_memory, page_specs
 from .outputs.sitemap import render_sitemap
 from .outputs.static import asset_urls, static_files, stylesheet_url
 from .parallel import default_jobs
@@ -118,26 +118,28 @@ class Rendering:
     """Every problem found: errors (nothing may be published) and warnings."""
     content: Content
     """The content folder as read (what the next rendering in this process may take again)."""
-    shown_on: Mapping[str | None, tuple[str, ...]]
-    """The pages that show each article, by slug."""
+    kept_pages: PageMemory | None
+    """The pages, for the next rendering in this process (with ``keep_pages``: ``serve``)."""
 
     def as_previous(self) -> Previous:
         """What the next rendering in this process may take from this one."""
         return Previous(MappingProxyType({}), MappingProxyType({}), self.site,
-                        page_memory(self.pages, self.views, self.shown_on, keep_specs=True), self.content,
+                        self.kept_pages or page_memory(self.pages, self.views), self.content,
                         (self.templates, self.environment))
 
 
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
                 made: dict | None = None, config: SiteConfig | None = None,
-                previous: Previous | None = None, changed: frozenset[str] | None = None) -> Rendering:
+                previous: Previous | None = None, changed: frozenset[str] | None = None,
+                keep_pages: bool = False) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
     BuildFailed only for problems that stop everything (configuration, templates).
     What an edit left as it was is taken from ``previous`` (the last build's, see snapshot.py);
     ``changed``: the only article files that may have changed since ``previous`` was read
     (None: look at every file). ``made`` remembers feeds and the sitemap between builds in
-    one process (``serve``)."""
+    one process, and ``keep_pages`` indexes the pages by the articles they show, for a
+    rendering kept for the next one (``serve``)."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)
     jobs = options.jobs or default_jobs()
@@ -173,28 +175,34 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
                        else make_environment(config))
         views = Views(site, stylesheet_url(statics, config.base_path), asset_urls(statics, config.base_path))
         edited = edited_articles(previous.site, site) if previous and previous.site and previous.pages else None
-        renderer = PageRenderer(views, Carried(previous.pages, edited) if edited is not None else None)
-        pages, shown_on = _describe_pages(site, renderer)
+        renderer = PageRenderer(views, Carried(previous.pages, edited) if edited is not None else None,
+                                index_shows=keep_pages)
+        pages, kept_pages = _describe_pages(site, renderer)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
     files = (*render_feeds(site, made), *render_sitemap(site, pages, made), *statics)
     return Rendering(config, tuple(documents), tuple(read), publication, site, rendered, pages, files, environment,
-                     templates, views, tuple(problems), content, shown_on)
+                     templates, views, tuple(problems), content, kept_pages)
 
 
-def _describe_pages(site: Site, renderer: PageRenderer
-                    ) -> tuple[tuple[PageSpec, ...], Mapping[str | None, tuple[str, ...]]]:
-    """Every page of the site, and the pages that show each article. Where the site was
+def _describe_pages(site: Site, renderer: PageRenderer) -> tuple[tuple[PageSpec, ...], PageMemory | None]:
+    """Every page of the site, and (where the renderer indexes the pages by the articles
+    they show) what the next rendering may carry over from them. Where the site was
     patched and the last build's pages are at hand (``serve``), only the pages that show an
     edited article are described again: the site has the very same pages, and the others
     are the same."""
     carried = renderer.carries
     memory = carried.memory if carried else None
     if memory is None or memory.specs is None or memory.shown_on is None:
-        return tuple(page_specs(site, renderer)), renderer.shown_on()
+        pages = tuple(page_specs(site, renderer))
+        shown_on = renderer.shown_on()
+        return pages, None if shown_on is None else page_memory(pages, renderer.views, shown_on, keep_specs=True)
     touched = frozenset(chain.from_iterable(memory.shown_on.get(slug, ()) for slug in carried.edited))
     described = {page.path: page for page in page_specs(site, renderer, touched)}
-    return tuple(described.get(page.path, page) for page in memory.specs), memory.shown_on
+    pages = tuple(described.get(page.path, page) for page in memory.specs)
+    inputs = {**memory.inputs, **{path: page.inputs for path, page in described.items()}}
+    return pages, PageMemory(memory.fingerprint, inputs, dict(renderer.views.card_keys_made()), pages,
+                             memory.shown_on)
 
 
 def _html_in_cache(cache: BuildCache, config: SiteConfig, published: Iterable[SourceDocument],

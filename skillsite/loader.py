@@ -105,7 +105,8 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
     (by digest: the last build's documents, without their Markdown) or from the cache
     without being read again; the front matter of the rest is read in ``jobs`` processes.
     With ``before`` (the same folder read before: the same files, where only those in
-    ``changed`` may have changed since, as a file watcher tells) nothing else is looked at."""
+    ``changed`` may have changed since, as a file watcher tells) nothing else is looked at,
+    unless ``changed`` names a file it did not have: then every file is."""
     if not config.content_dir.is_dir():
         problem = Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
                              "create it and put the articles (.md files) in it, or set content: in site.yaml")
@@ -113,14 +114,15 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
     cache = cache or BuildCache(None)
     settings = _validation_settings(config)
     content_prefix = os.path.join(config.content_dir, "")
-    files: dict[str, FileRead | Diagnostic | None] = {}  # None: being read, below
+    if before is not None and changed <= before.files.keys():
+        files: dict[str, FileRead | Diagnostic | None] = dict(before.files)  # the changed ones replaced in place
+        to_read = [file for file in files if file in changed]
+    else:
+        files, to_read = {}, article_paths(config.content_dir)
     found: dict[str, tuple[str, str, str, dict | None]] = {}  # (path, content path, cache key, cached entry)
     fresh: dict[str, tuple[SplitFile, list[Diagnostic]]] = {}  # articles to read, by file: their parts
     site_prefix = os.path.join(config.site_dir, "")
-    for file in before.files if before else article_paths(config.content_dir):
-        if before and file not in changed:
-            files[file] = before.files[file]
-            continue
+    for file in to_read:
         # the usual case (content inside the site folder) without pathlib: this runs per article
         path = (file[len(site_prefix):].replace(os.sep, "/") if file.startswith(site_prefix)
                 else display_path(Path(file), config.site_dir))
@@ -142,7 +144,7 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
         except FileProblem as problem:
             files[file] = problem.diagnostic
             continue
-        files[file] = None
+        files[file] = None  # read below
         found[file] = (path, file[len(content_prefix):].replace(os.sep, "/"), key, cached)
     reader = FrontMatterReader(config)
     shared = (reader, {file: (found[file][0], parts) for file, (parts, _) in fresh.items()})

@@ -66,7 +66,7 @@ class Preview:
             with fewer_collections():
                 rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._made,
                                         previous=self._last.as_previous() if self._last else None,
-                                        changed=None if self._look_at_everything else changed)
+                                        changed=None if self._look_at_everything else changed, keep_pages=True)
                 self._last, self._look_at_everything = rendering, False
                 errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
                 files = None if errors else self._files(rendering, jobs or default_jobs())

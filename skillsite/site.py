@@ -67,7 +67,7 @@ class Site:
     articles: tuple[Article, ...]
     """Published articles, newest first."""
     by_slug: Mapping[str, Article]
-    """Articles by slug."""
+    """Articles by slug, in the same order (newest first)."""
     taxonomies: tuple[Taxonomy, ...]
     """Categories, tags, authors and audiences."""
     redirects: tuple[tuple[str, str], ...]

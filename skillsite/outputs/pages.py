@@ -83,21 +83,24 @@ class Carried:
 class PageRenderer:
     """Describes pages: the common values every page receives, and its own."""
 
-    def __init__(self, views: Views, carried: Carried | None = None):
+    def __init__(self, views: Views, carried: Carried | None = None, index_shows: bool = False):
+        """``index_shows``: remember which pages show each article (see ``shown_on``)."""
         self.views = views
         self._carried = carried if carried and carried.memory.fingerprint == views.fingerprint else None
         if self._carried:
             views.adopt_card_keys({slug: key for slug, key in carried.memory.card_keys.items()
                                    if slug not in carried.edited})
-        self._shown_on: dict[str | None, list[str]] = defaultdict(list)
+        self._shown_on: dict[str | None, list[str]] | None = defaultdict(list) if index_shows else None
 
     @property
     def carries(self) -> Carried | None:
         """What is carried from the last build (None: its pages were made otherwise)."""
         return self._carried
 
-    def shown_on(self) -> Mapping[str | None, tuple[str, ...]]:
-        """The pages described so far that show each article, by slug."""
+    def shown_on(self) -> Mapping[str | None, tuple[str, ...]] | None:
+        """The pages described so far that show each article, by slug (with ``index_shows``)."""
+        if self._shown_on is None:
+            return None
         return {slug: tuple(paths) for slug, paths in self._shown_on.items()}
 
     def page(self, template: str, path: str, title: str, description: str = "", *, inputs: tuple = (),
@@ -113,8 +116,9 @@ class PageRenderer:
         views = self.views
         carried = self._carried
         file = output_name(path)
-        for slug in shows:
-            self._shown_on[slug].append(file)
+        if self._shown_on is not None:
+            for slug in shows:
+                self._shown_on[slug].append(file)
         key = carried.memory.inputs.get(file) if carried else None
         if key is None or not carried.edited.isdisjoint(shows):
             made_of = (title, description, feeds_of and views.term_name(*feeds_of), noindex,
@@ -134,12 +138,10 @@ def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None =
     """Every HTML page of the site, described (``only``: just the pages with these paths)."""
     views = renderer.views
     config = site.config
-    slugs = tuple(a.slug for a in site.articles)
+    slugs = tuple(site.by_slug)  # in the site's order
 
-    wanted_paths = None if only is None else frozenset(map(served_path, only))
-
-    def wanted(path: str) -> bool:
-        return wanted_paths is None or path in wanted_paths
+    wanted: Callable[[str], bool] = (  # by site path
+        (lambda path: True) if only is None else frozenset(map(served_path, only)).__contains__)
 
     def listing(pager: Pager, **extra) -> Callable[[], dict]:
         return lambda: {**extra, "articles": views.cards(pager.articles), "pager": views.pager(pager)}
@@ -152,7 +154,7 @@ def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None =
         yield renderer.page("index.html", pager.path, title, inputs=card_keys(pager), values=listing(pager),
                             shows=pager.articles)
     categories = {term.key: term for term in site.taxonomy("category").terms}
-    for article in filter(lambda article: wanted(article.path), site.articles):
+    for article in [article for article in site.articles if wanted(article.path)]:
         category = categories[article.meta.category]
         yield renderer.page("article.html", article.path, article.meta.title, article.summary,
                             feeds_of=("category", article.meta.category), subject=article,
@@ -177,16 +179,15 @@ def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None =
                                     values=listing(pager, term=views.term(taxonomy, term), taxonomy=taxonomy.title),
                                     shows=pager.articles)
     if wanted("archive/"):
-        years = _archive_years(site)
-        yield renderer.page("archive.html", "archive/", "Archive",
-                            inputs=lambda: tuple((year, tuple(map(views.card_key, members))) for year, members in years),
+        # the cards in order say it all: their dates make the years
+        yield renderer.page("archive.html", "archive/", "Archive", inputs=lambda: tuple(map(views.card_key, slugs)),
                             values=lambda: {"years": [{"year": year, "articles": views.cards(members)}
-                                                      for year, members in years]}, shows=slugs)
+                                                      for year, members in _archive_years(site)]}, shows=slugs)
     if config.search and wanted("search/"):
         yield renderer.page("search.html", "search/", "Search", f"Search the articles of {config.title}.")
     if wanted("404.html"):
         yield renderer.page("404.html", "404.html", "Page not found", noindex=True)
-    for old_path, slug in filter(lambda redirect: wanted(redirect[0]), site.redirects):
+    for old_path, slug in [redirect for redirect in site.redirects if wanted(redirect[0])]:
         target = site.by_slug[slug]
         yield renderer.page("redirect.html", old_path, target.meta.title, noindex=True, inputs=(target.path,),
                             shows=(slug,),
