@@ -219,17 +219,18 @@ def edited_articles(previous: Site | None, site: Site) -> frozenset[str] | None:
 def article_of(config: SiteConfig, document: SourceDocument, body: RenderedMarkdown, previous: str | None,
                newer: str | None, related: tuple[str, ...]) -> Article:
     """An article with its place in the site as a build found it (see snapshot.py)."""
-    return replace(_article(config, document, body), previous=previous, next=newer, related=related)
+    return _article(config, document, body, previous, newer, related)
 
 
-def _article(config: SiteConfig, document: SourceDocument, body: RenderedMarkdown) -> Article:
+def _article(config: SiteConfig, document: SourceDocument, body: RenderedMarkdown, previous: str | None = None,
+             newer: str | None = None, related: tuple[str, ...] = ()) -> Article:
     meta = document.meta
     return Article(
         meta=meta, source_path=document.path, path=article_path(meta.slug),
         guid=feed_guid(config, document), html=body.html, html_digest=body.html_digest, summary=body.summary,
         toc=body.toc,
         reading_minutes=reading_minutes(body.words), author_key=term_key(meta.author),
-        tag_keys=tuple(dict.fromkeys(term_key(t) for t in meta.tags)),
+        tag_keys=tuple(dict.fromkeys(term_key(t) for t in meta.tags)), previous=previous, next=newer, related=related,
     )
 
 
