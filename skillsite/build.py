@@ -193,7 +193,9 @@ def _describe_pages(site: Site, renderer: PageRenderer) -> tuple[tuple[PageSpec,
     are the same."""
     carried = renderer.carries
     memory = carried.memory if carried else None
-    if memory is None or memory.specs is None or memory.shown_on is None:
+    # a page kept from a build holds that build's site and views (its values are made from
+    # them); every so often all pages are described again, so that old builds are let go
+    if memory is None or memory.specs is None or memory.shown_on is None or memory.patched >= _PATCHES_IN_A_ROW:
         pages = tuple(page_specs(site, renderer))
         shown_on = renderer.shown_on()
         return pages, None if shown_on is None else page_memory(pages, renderer.views, shown_on, keep_specs=True)
@@ -202,7 +204,11 @@ def _describe_pages(site: Site, renderer: PageRenderer) -> tuple[tuple[PageSpec,
     pages = tuple(described.get(page.path, page) for page in memory.specs)
     inputs = {**memory.inputs, **{path: page.inputs for path, page in described.items()}}
     return pages, PageMemory(memory.fingerprint, inputs, dict(renderer.views.card_keys_made()), pages,
-                             memory.shown_on)
+                             memory.shown_on, memory.patched + 1)
+
+
+_PATCHES_IN_A_ROW = 16
+"""Builds in a row that describe only the pages an edit touched (``serve``)."""
 
 
 def _html_in_cache(cache: BuildCache, config: SiteConfig, published: Iterable[SourceDocument],

@@ -57,6 +57,9 @@ class PageMemory:
     """The pages themselves (kept in memory by ``serve``, not in the cache)."""
     shown_on: Mapping[str | None, tuple[str, ...]] | None = None
     """The pages that show each article, by slug (with ``specs``)."""
+    patched: int = 0
+    """How many builds in a row took ``specs`` and described again only the pages an
+    edit touched (see build._describe_pages)."""
 
 
 def page_memory(pages: Iterable[PageSpec], views: Views, shown_on: Mapping[str | None, tuple[str, ...]] | None = None,
