@@ -292,6 +292,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         # pages kept or rendered; staging folder, search index, atomic swap
         output = config.output_dir
         previous = cache.outputs(output) if output.is_dir() else {}
+        folders = cache.output_folders(output)
 
         output_prefix = os.path.join(output, "")
 
@@ -302,11 +303,13 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
 
         pages = page_files(rendering, reusable, options.jobs or default_jobs())
         try:
-            manifest, search_warnings = write_site(chain(pages, rendering.files, [output_marker()]), output, previous,
-                                                   SearchIndex() if config.search else None)
+            manifest, search_warnings, written = write_site(
+                chain(pages, rendering.files, [output_marker()]), output, previous,
+                SearchIndex() if config.search else None, folders.get("standby"))
         finally:
             pages.close()  # a failed write stops the page workers now: they hold the build lock too
         cache.remember_outputs(output, manifest)
+        cache.remember_output_folders(output, {"live": written, "standby": folders.get("live")})  # swapped
         remember(cache, config, rendering.site, rendering.read, warnings,
                  page_memory(rendering.pages, rendering.views))
         summary = {

@@ -35,7 +35,7 @@ from .model import Diagnostic, FrontMatter, Heading, RenderedMarkdown
 from .sanitize import POLICY_VERSION
 
 CACHE_DIR = ".skillsite-cache"
-_TABLES = ("documents", "bodies", "outputs", "files", "builds", "snapshots")
+_TABLES = ("documents", "bodies", "outputs", "files", "builds", "snapshots", "folders")
 _PRUNED = ("documents", "bodies", "files")
 """Tables whose entries are dropped when a build no longer uses them."""
 _SCHEMA = 4
@@ -223,6 +223,15 @@ class BuildCache:
     def remember_outputs(self, output_dir: Path, outputs: dict[str, dict]) -> None:
         """What this build wrote into ``output_dir``."""
         self._remember("outputs", str(output_dir.resolve()), outputs)
+
+    def output_folders(self, output_dir: Path) -> dict:
+        """What the folders of the output and of its standby held when written:
+        {"live": ..., "standby": ...} (see writer.write_site)."""
+        return self._get("folders", str(output_dir.resolve())) or {}
+
+    def remember_output_folders(self, output_dir: Path, folders: dict) -> None:
+        """What this build's folders hold, and the standby's."""
+        self._remember("folders", str(output_dir.resolve()), folders)
 
     def file_digest(self, file: Path | str, status: os.stat_result) -> str | None:
         """The digest of a file read before, if its size, time and inode are unchanged (as git

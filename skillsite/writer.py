@@ -16,6 +16,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ STAGING_MARK = ".staging-"
 STANDBY_MARK = ".standby"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+_RACY_NS = 2_000_000_000
 
 
 def refuse_dangerous_output(output_dir: Path, site_dir: Path, content_dir: Path) -> None:
@@ -76,9 +78,11 @@ class PostWrite(Protocol):
 
 
 def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previous: Mapping[str, dict] | None = None,
-               post_write: PostWrite | None = None) -> tuple[dict[str, dict], tuple[Diagnostic, ...]]:
+               post_write: PostWrite | None = None, standby_folders: Mapping | None = None
+               ) -> tuple[dict[str, dict], tuple[Diagnostic, ...], dict]:
     """Write ``files`` as the new content of ``output_dir``, atomically, and return what was
-    written (path -> key, digest, size, mtime, inode) and the post-write step's warnings.
+    written (path -> key, digest, size, mtime, inode), the post-write step's warnings, and
+    what its folders hold (see ``_folders_written``).
 
     ``previous`` is what the last build wrote. A file it wrote that is unchanged (kept, or
     made again with the same bytes) is hard-linked from the old output instead of written:
@@ -88,7 +92,9 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
     is kept beside the output (``.<output>.standby``) and brought up to date for the next
     build, file by file, instead of building a whole new tree: a rebuild touches only the
     files that changed. Its files are never written in place (they may be the live output's
-    files too): a changed file is written beside and renamed over."""
+    files too): a changed file is written beside and renamed over. ``standby_folders`` is
+    what the build that wrote the standby returned about its folders: a folder whose
+    modification time is still the one recorded holds what it held, and is not listed."""
     previous = previous or {}
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +107,8 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
                                                           dir=output_dir.parent))
     # the loop below runs once per file of the site (17,500 at 10,000 articles), mostly for
     # unchanged files: plain str paths and os calls, no Path objects
-    tree = _Tree(str(staging), str(output_dir), reuse)
+    tree = _Tree(str(staging), str(output_dir), reuse,
+                 _recorded_folders(staging, standby_folders) if reuse and standby_folders else {})
     manifest: dict[str, dict] = {}
     claimed: dict[str, OutputFile | KeptFile] = {}
     try:
@@ -113,6 +120,7 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
         # post-write step (the search index) would otherwise index
         _remove_extras(tree, manifest)
         warnings = _post_write(post_write, tree, manifest, previous) if post_write else ()
+        folders = _folders_written(tree, manifest)
         old = _swap_in(staging, output_dir)
         if old is not None and old != standby:
             os.rename(old, standby)  # the replaced output, kept to become the next build's
@@ -120,7 +128,7 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
         if staging != standby:
             shutil.rmtree(staging, ignore_errors=True)
         raise  # a half-synced standby is brought up to date by the next build, file by file
-    return manifest, warnings
+    return manifest, warnings, folders
 
 
 @dataclass(slots=True)
@@ -133,10 +141,19 @@ class _Tree:
     """The live output, whose unchanged files are linked from."""
     standby: bool
     """True when ``root`` is the reused standby, which may already hold the right files."""
+    recorded: Mapping[str, tuple[int, list[str]]] = field(default_factory=dict)
+    """What the standby's folders held when they were written: (modification time, names),
+    by folder (see ``_recorded_folders``)."""
     folders: set[str] = field(default_factory=lambda: {""})
     """The folders (relative; '' is the root) that hold files of the new site, each made or
     checked to be a real folder by this build: a symlink there could lead writes out of the
-    tree. The only folders _remove_extras lists."""
+    tree. The only folders _remove_extras looks into."""
+    known: dict[str, list[str]] = field(default_factory=dict)
+    """Folders of ``folders`` found as they were recorded: what they held, by folder."""
+    found: dict[str, int] = field(default_factory=dict)
+    """Folders of ``folders`` that were there already: their modification time then."""
+    started: int = field(default_factory=time.time_ns)
+    """When this build began to look at the tree."""
 
 
 def _staged(root: str, path: str) -> str:
@@ -246,13 +263,18 @@ def _make_room(tree: _Tree, folder: str) -> None:
     _make_room(tree, above)
     path = f"{tree.root}/{folder}"
     try:
-        mode = os.lstat(path).st_mode
+        status = os.lstat(path)
     except FileNotFoundError:
-        mode = None
-    if mode is not None and not stat.S_ISDIR(mode):
+        status = None
+    if status is not None and not stat.S_ISDIR(status.st_mode):
         os.unlink(path)
-    if mode is None or not stat.S_ISDIR(mode):
+    if status is None or not stat.S_ISDIR(status.st_mode):
         os.mkdir(path)
+    else:
+        tree.found[folder] = status.st_mtime_ns
+        recorded = tree.recorded.get(folder)
+        if recorded is not None and recorded[0] == status.st_mtime_ns:
+            tree.known[folder] = recorded[1]  # nothing was added, removed or renamed in it since
     tree.folders.add(folder)
 
 
@@ -270,14 +292,48 @@ def _remove(path: str) -> None:
 def _remove_extras(tree: _Tree, manifest: Mapping[str, dict]) -> None:
     """Remove from the staging folder what the new site does not have (a reused standby
     holds the site as it was two builds ago, and leftovers of an interrupted build). Only
-    the folders of the new site are listed: any other folder is an extra in one of them,
-    removed whole."""
+    the folders of the new site are looked into (any other folder is an extra in one of
+    them, removed whole), and only those not found as recorded are listed: listing every
+    folder of a large site costs seconds when the system has evicted them from its cache."""
     for folder in tree.folders:
         prefix = f"{folder}/" if folder else ""
-        for name in os.listdir(f"{tree.root}/{folder}" if folder else tree.root):
+        names = tree.known.get(folder)  # what it held before this build wrote into it
+        for name in os.listdir(f"{tree.root}/{folder}" if folder else tree.root) if names is None else names:
             path = prefix + name
             if path not in manifest and path not in tree.folders:
                 _remove(f"{tree.root}/{path}")
+
+
+def _folders_written(tree: _Tree, manifest: Mapping[str, dict]) -> dict:
+    """What the folders of a tree just written hold, for the build that will write into it
+    again (see ``_recorded_folders``): the tree's identity, and per folder the modification
+    time it had when this build found it, and the names it holds now. A folder this build
+    added to or removed from has a later time now, so the next build lists it; a folder
+    made by this build, or modified in the two seconds before this build began, is left
+    out: a change within the same tick of the clock would not change its time (as git's
+    racy entries)."""
+    recent = tree.started - _RACY_NS
+    names: dict[str, list[str]] = {folder: [] for folder, found in tree.found.items() if found < recent}
+    for path in (*manifest, *tree.folders):
+        folder, _, name = path.rpartition("/")
+        if path and folder in names:
+            names[folder].append(name)
+    root = os.lstat(tree.root)
+    return {"root": [root.st_dev, root.st_ino],
+            "folders": {folder: [tree.found[folder], sorted(held)] for folder, held in names.items()}}
+
+
+def _recorded_folders(standby: Path, written: Mapping) -> Mapping[str, tuple[int, list[str]]]:
+    """The folders recorded in ``written`` (see ``_folders_written``), when it was recorded
+    of this very standby; else nothing."""
+    try:
+        root = os.lstat(standby)
+        if written.get("root") != [root.st_dev, root.st_ino]:
+            return {}
+        return {folder: (int(modified), [str(name) for name in held])
+                for folder, (modified, held) in written["folders"].items()}
+    except (OSError, KeyError, TypeError, ValueError, AttributeError):
+        return {}  # another tree's, or damaged: every folder is listed
 
 
 def _post_write(step: PostWrite, tree: _Tree, manifest: dict[str, dict],
