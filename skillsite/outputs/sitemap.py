@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from html import escape
 
@@ -10,6 +11,8 @@ from .pages import PageSpec
 from ..site import Site
 from ..urls import served_path
 
+_PLAIN = re.compile(r"[A-Za-z0-9._~/-]*")
+"""Site paths that percent-encoding and XML escaping leave as they are."""
 NOT_LISTED = frozenset({"404.html", "redirect.html"})
 """Templates whose pages are not pages of their own for search engines."""
 
@@ -26,9 +29,13 @@ def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = No
         modified = {a.path: a.last_modified.astimezone(config.zone).isoformat() for a in site.articles}
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        plain_base = escape(config.base_url, quote=False) == config.base_url
         for path in sorted(map(served_path, listed)):
             lastmod = f"<lastmod>{modified[path]}</lastmod>" if path in modified else ""
-            lines.append(f"  <url><loc>{escape(config.absolute_url(path), quote=False)}</loc>{lastmod}</url>")
+            # most paths need no encoding nor escaping: the check costs less than doing it
+            plain = plain_base and _PLAIN.fullmatch(path)
+            url = config.base_url + path if plain else escape(config.absolute_url(path), quote=False)
+            lines.append(f"  <url><loc>{url}</loc>{lastmod}</url>")
         lines.append("</urlset>\n")
         sitemap = OutputFile("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
         if made is not None:
