@@ -35,8 +35,8 @@ from .model import Diagnostic, FrontMatter, Heading, RenderedMarkdown
 from .sanitize import POLICY_VERSION
 
 CACHE_DIR = ".skillsite-cache"
-_TABLES = ("documents", "bodies", "outputs", "files", "builds", "snapshots", "folders")
-_PRUNED = ("documents", "bodies", "files")
+_TABLES = ("documents", "bodies", "outputs", "files", "builds", "snapshots", "folders", "parts")
+_PRUNED = ("documents", "bodies", "files", "parts")
 """Tables whose entries are dropped when a build no longer uses them."""
 _SCHEMA = 4
 _RACY_NS = 2_000_000_000
@@ -215,6 +215,18 @@ class BuildCache:
     def remember_snapshot(self, output_dir: Path, snapshot: dict) -> None:
         """The site model of this build, for the next one."""
         self._remember("snapshots", str(output_dir.resolve()), snapshot)
+
+    def snapshot_part(self, key: str) -> dict | None:
+        """One article's part of a snapshot, by content (see snapshot.py)."""
+        return self._get("parts", key)
+
+    def has_snapshot_part(self, key: str) -> bool:
+        """True when this build read or made that part (so it need not be written again)."""
+        return key in self._read["parts"] or key in self._new["parts"]
+
+    def remember_snapshot_part(self, key: str, part: dict) -> None:
+        """One article's part of this build's snapshot."""
+        self._remember("parts", key, part)
 
     def outputs(self, output_dir: Path) -> dict[str, dict]:
         """What the last build wrote into ``output_dir``: path -> {key, digest, size, mtime, inode}."""

@@ -27,7 +27,7 @@ from .model import Diagnostic, RenderedMarkdown, SourceDocument, Taxonomy, Term
 from .outputs.pages import PageMemory
 from .site import Site, article_of
 
-VERSION = 2
+VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +54,22 @@ def remember(cache: BuildCache, config: SiteConfig, site: Site, read: tuple[Sour
     """Leave this build's model in the cache for the next build. ``read`` are the documents
     as read from their files: git dates are found again by every build (a commit changes
     them, not the file). Documents with problems are marked to be read again, so that
-    their warnings are reported again."""
+    their warnings are reported again. Each document and rendering is a part of its own,
+    named by its content: only the parts an edit made are written."""
     troubled = {problem.path for problem in problems}
     read_by_path = {d.path: d for d in read}
-    bodies = {body_key(document, config.base_path): {**rendered_json(rendered), "html": None}
-              for document, rendered in site.sources.values()}
+    for document in read:
+        if not cache.has_snapshot_part(_DOCUMENT + document.digest):
+            cache.remember_snapshot_part(_DOCUMENT + document.digest, _document_json(document))
+    bodies = []
+    for document, rendered in site.sources.values():
+        key = (body_key(document, config.base_path), rendered.html_digest)
+        if not cache.has_snapshot_part(_body_part(key)):
+            cache.remember_snapshot_part(_body_part(key), {**rendered_json(rendered), "html": None})
+        bodies.append(key)
     cache.remember_snapshot(config.output_dir, {
         "version": VERSION, "config": _config_key(config),
-        "documents": {d.digest: {**_document_json(d), "read_again": d.path in troubled} for d in read},
+        "documents": {d.digest: d.path in troubled for d in read},  # to be read again?
         "bodies": bodies,
         "site": {
             "articles": [[a.source_path, a.previous, a.next, list(a.related),
@@ -74,20 +82,30 @@ def remember(cache: BuildCache, config: SiteConfig, site: Site, read: tuple[Sour
     })
 
 
+_DOCUMENT = "document:"
+
+
+def _body_part(key: tuple[str, str]) -> str:
+    """A rendering's part: by body key and HTML digest (one body may render otherwise where
+    its links to other articles resolve otherwise)."""
+    return f"body:{key[0]}:{key[1]}"
+
+
 def recall(cache: BuildCache, config: SiteConfig) -> Previous | None:
     """The model the last build into this output left, or None when there is none this
-    build can trust (another configuration, another version). Its HTML is checked when it
-    is read (see BuildCache.html): a body no longer cached is rendered again."""
+    build can trust (another configuration, another version, a part gone). Its HTML is
+    checked when it is read (see BuildCache.html): a body no longer cached is rendered again."""
     data = cache.snapshot(config.output_dir)
     if not data or data.get("version") != VERSION or data.get("config") != _config_key(config):
         return None
     try:
-        documents = {key: _document_from(key, entry) for key, entry in data["documents"].items()}
-        read_again = {key for key, entry in data["documents"].items() if entry["read_again"]}
-        bodies = {key: rendered_from_json(entry) for key, entry in data["bodies"].items()}
+        documents = {key: _document_from(key, cache.snapshot_part(_DOCUMENT + key)) for key in data["documents"]}
+        read_again = {key for key, again in data["documents"].items() if again}
+        bodies = {body: rendered_from_json(cache.snapshot_part(_body_part((body, html))))
+                  for body, html in data["bodies"]}
         pages = data["pages"]
         memory = PageMemory(pages["fingerprint"], pages["inputs"], pages["card_keys"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):  # a part gone (None) or damaged
         return None
     cache.keep("documents", documents)
     cache.keep("bodies", bodies)

@@ -14,7 +14,7 @@ import pytest
 
 from skillsite import parallel
 from skillsite.build import BuildOptions, build
-from skillsite.cache import CACHE_DIR
+from skillsite.cache import CACHE_DIR, BuildCache
 from skillsite.model import BuildFailed
 from skillsite.server import Preview
 from skillsite import loader, site as site_module
@@ -285,12 +285,28 @@ def test_serve_lets_the_builds_of_earlier_saves_go_and_still_matches_a_fresh_ser
     assert [path for path in fresh.files if running.files.get(path) != fresh.files[path]] == []
 
 
-@pytest.mark.parametrize("damage", ["a body it names is gone", "garbage", "another configuration"])
+def test_an_edit_writes_only_the_snapshot_parts_it_changed(sample_site, monkeypatch):
+    build(sample_site, BuildOptions(now=NOW))
+    written = []
+    remember_part = BuildCache.remember_snapshot_part
+    monkeypatch.setattr(BuildCache, "remember_snapshot_part",
+                        lambda self, key, part: (written.append(key), remember_part(self, key, part))[1])
+    EDITS["body"](sample_site)
+    build(sample_site, BuildOptions(now=NOW))
+    assert len(written) == 2 and {key.split(":")[0] for key in written} == {"document", "body"}
+
+
+@pytest.mark.parametrize("damage", ["a body it names is gone", "a part it names is gone", "a part damaged", "garbage",
+                                    "another configuration"])
 def test_a_snapshot_the_cache_cannot_vouch_for_is_not_used(sample_site, tmp_path, damage):
     build(sample_site, BuildOptions(now=NOW))
     with sqlite3.connect(sample_site / CACHE_DIR / "cache.sqlite") as connection:
         if damage == "a body it names is gone":
             connection.execute("DELETE FROM bodies WHERE rowid IN (SELECT rowid FROM bodies LIMIT 3)")
+        elif damage == "a part it names is gone":
+            connection.execute("DELETE FROM parts WHERE rowid IN (SELECT rowid FROM parts LIMIT 3)")
+        elif damage == "a part damaged":
+            connection.execute("UPDATE parts SET value = '{\"meta\": 1}' WHERE rowid IN (SELECT rowid FROM parts LIMIT 3)")
         elif damage == "garbage":
             connection.execute("UPDATE snapshots SET value = '{\"version\": 1, \"config\": 3}'")
         else:
