@@ -9,6 +9,7 @@ errors shows them in the browser instead of stopping; fixing them reloads the pa
 
 from __future__ import annotations
 
+import gc
 import html
 import mimetypes
 import os
@@ -62,17 +63,24 @@ class Preview:
         may have changed)."""
         # Only the first build may fork workers: later ones run beside the server's threads.
         jobs = self.options.jobs if self.generation == 0 else 1
+        changed = None if self._look_at_everything else changed
+        if changed is None:
+            gc.unfreeze()  # what earlier builds left may go now (see below)
         try:
             with fewer_collections():
                 rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._made,
                                         previous=self._last.as_previous() if self._last else None,
-                                        changed=None if self._look_at_everything else changed, keep_pages=True)
+                                        changed=changed, keep_pages=True)
                 self._last, self._look_at_everything = rendering, False
                 errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
                 files = None if errors else self._files(rendering, jobs or default_jobs())
         except BuildFailed as failed:
             errors, files = tuple(d for d in failed.diagnostics if d.severity == "error"), None
             self._look_at_everything = True  # what this build read is lost: the next one reads all again
+        # A collection walks every object it tracks: at 10,000 articles, 0.2-0.3 s that would
+        # fall inside a later save. A save leaves no cyclic garbage, so the objects a build
+        # leaves are frozen out of collections; a rebuild that looks at every file unfreezes.
+        gc.freeze()
         with self._changed:
             self.problems = errors
             if files is not None and not errors:
