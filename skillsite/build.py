@@ -195,10 +195,10 @@ def _describe_pages(site: Site, renderer: PageRenderer) -> tuple[tuple[PageSpec,
     memory = carried.memory if carried else None
     # a page kept from a build holds that build's site and views (its values are made from
     # them); every so often all pages are described again, so that old builds are let go
-    if memory is None or memory.specs is None or memory.shown_on is None or memory.patched >= _PATCHES_IN_A_ROW:
+    if memory is None or memory.shown_on is None or memory.patched >= _PATCHES_IN_A_ROW:
         pages = tuple(page_specs(site, renderer))
         shown_on = renderer.shown_on()
-        return pages, None if shown_on is None else page_memory(pages, renderer.views, shown_on, keep_specs=True)
+        return pages, None if shown_on is None else page_memory(pages, renderer.views, shown_on)
     touched = frozenset(chain.from_iterable(memory.shown_on.get(slug, ()) for slug in carried.edited))
     described = {page.path: page for page in page_specs(site, renderer, touched)}
     pages = tuple(described.get(page.path, page) for page in memory.specs)

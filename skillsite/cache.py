@@ -29,7 +29,7 @@ from pathlib import Path
 import orjson
 
 from . import __version__
-from .digests import digest
+from .digests import RACY_NS, digest
 from .markdown import MARKDOWN_VERSION
 from .model import Diagnostic, FrontMatter, Heading, RenderedMarkdown
 from .sanitize import POLICY_VERSION
@@ -39,7 +39,6 @@ _TABLES = ("documents", "bodies", "outputs", "files", "builds", "snapshots", "fo
 _PRUNED = ("documents", "bodies", "files", "parts")
 """Tables whose entries are dropped when a build no longer uses them."""
 _SCHEMA = 4
-_RACY_NS = 2_000_000_000
 _SINGLE_READS = 64
 """Entries of a table read one by one before the whole table is read at once."""
 
@@ -250,7 +249,7 @@ class BuildCache:
         does: a file changed within the last two seconds is always read again)."""
         entry = self._get("files", str(file))
         if (entry and [status.st_size, status.st_mtime_ns, status.st_ino] == entry[:3]
-                and time.time_ns() - status.st_mtime_ns > _RACY_NS):
+                and time.time_ns() - status.st_mtime_ns > RACY_NS):
             return entry[3]
         return None
 

@@ -137,10 +137,10 @@ class Preview:
 
     def rebuild_after(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
         """Build again after the changes a file watcher saw since the last build. Where
-        they are edits of articles the last build read, only those are read again."""
-        known = self._last.content.files if self._last else {}
+        they are edits of articles the last build read, only those are read again (see
+        loader.read_content); a path that is no longer a regular file makes it read all."""
         files = frozenset(path for _, path in changes)
-        edited = len(files) <= _FEW_CHANGES and all(file in known and _regular_file(file) for file in files)
+        edited = len(files) <= _FEW_CHANGES and all(_regular_file(file) for file in files)
         self.rebuild(files if edited else None)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .digests import digest
+from .digests import RACY_NS, digest
 from .incremental import unchanged_on_disk
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .urls import contained
@@ -31,7 +31,6 @@ STAGING_MARK = ".staging-"
 STANDBY_MARK = ".standby"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-_RACY_NS = 2_000_000_000
 
 
 def refuse_dangerous_output(output_dir: Path, site_dir: Path, content_dir: Path) -> None:
@@ -148,8 +147,6 @@ class _Tree:
     """The folders (relative; '' is the root) that hold files of the new site, each made or
     checked to be a real folder by this build: a symlink there could lead writes out of the
     tree. The only folders _remove_extras looks into."""
-    known: dict[str, list[str]] = field(default_factory=dict)
-    """Folders of ``folders`` found as they were recorded: what they held, by folder."""
     found: dict[str, int] = field(default_factory=dict)
     """Folders of ``folders`` that were there already: their modification time then."""
     started: int = field(default_factory=time.time_ns)
@@ -272,9 +269,6 @@ def _make_room(tree: _Tree, folder: str) -> None:
         os.mkdir(path)
     else:
         tree.found[folder] = status.st_mtime_ns
-        recorded = tree.recorded.get(folder)
-        if recorded is not None and recorded[0] == status.st_mtime_ns:
-            tree.known[folder] = recorded[1]  # nothing was added, removed or renamed in it since
     tree.folders.add(folder)
 
 
@@ -297,7 +291,9 @@ def _remove_extras(tree: _Tree, manifest: Mapping[str, dict]) -> None:
     folder of a large site costs seconds when the system has evicted them from its cache."""
     for folder in tree.folders:
         prefix = f"{folder}/" if folder else ""
-        names = tree.known.get(folder)  # what it held before this build wrote into it
+        recorded = tree.recorded.get(folder)
+        # found with the time recorded: nothing was added, removed or renamed in it since
+        names = recorded[1] if recorded is not None and recorded[0] == tree.found.get(folder) else None
         for name in os.listdir(f"{tree.root}/{folder}" if folder else tree.root) if names is None else names:
             path = prefix + name
             if path not in manifest and path not in tree.folders:
@@ -312,7 +308,7 @@ def _folders_written(tree: _Tree, manifest: Mapping[str, dict]) -> dict:
     made by this build, or modified in the two seconds before this build began, is left
     out: a change within the same tick of the clock would not change its time (as git's
     racy entries)."""
-    recent = tree.started - _RACY_NS
+    recent = tree.started - RACY_NS
     names: dict[str, list[str]] = {folder: [] for folder, found in tree.found.items() if found < recent}
     for path in (*manifest, *tree.folders):
         folder, _, name = path.rpartition("/")

@@ -547,14 +547,18 @@ PAGED_STEPS = {
 }
 
 
-@pytest.mark.parametrize("steps", PAGED_STEPS, ids=list(PAGED_STEPS))
-def test_a_paged_site(site, tmp_path, steps):
-    run_builds(paged_site(site), tmp_path, PAGED_STEPS[steps])
+def run_both(root: Path, tmp_path: Path, steps: Sequence[Edit], how: str) -> None:
+    """The steps through ``build`` (against clean builds) or ``serve`` (against fresh ones)."""
+    if how == "serve":
+        run_serve(root, steps)
+    else:
+        run_builds(root, tmp_path, steps)
 
 
+@pytest.mark.parametrize("how", ["build", "serve"])
 @pytest.mark.parametrize("steps", PAGED_STEPS, ids=list(PAGED_STEPS))
-def test_a_paged_site_in_serve(site, steps):
-    run_serve(paged_site(site), PAGED_STEPS[steps])
+def test_a_paged_site(site, tmp_path, steps, how):
+    run_both(paged_site(site), tmp_path, PAGED_STEPS[steps], how)
 
 
 def small_site(site) -> Path:
@@ -610,14 +614,10 @@ SMALL_STEPS = {
 }
 
 
+@pytest.mark.parametrize("how", ["build", "serve"])
 @pytest.mark.parametrize("steps", SMALL_STEPS, ids=list(SMALL_STEPS))
-def test_a_small_site(site, tmp_path, steps):
-    run_builds(small_site(site), tmp_path, SMALL_STEPS[steps])
-
-
-@pytest.mark.parametrize("steps", SMALL_STEPS, ids=list(SMALL_STEPS))
-def test_a_small_site_in_serve(site, steps):
-    run_serve(small_site(site), SMALL_STEPS[steps])
+def test_a_small_site(site, tmp_path, steps, how):
+    run_both(small_site(site), tmp_path, SMALL_STEPS[steps], how)
 
 
 # --- git dates ------------------------------------------------------------------------------------

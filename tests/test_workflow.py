@@ -134,13 +134,20 @@ def test_dates_without_offset_are_in_the_sites_zone_whatever_the_machines(site):
     assert done.stdout.strip() == "0", done.stderr
 
 
-def test_updated_comes_from_the_last_commit_that_modified_the_article(site):
+def edited_and_committed(site, other: str, when: str) -> tuple[Path, Path]:
+    """A site in git with two articles, ``edited.md`` and ``other``; ``edited.md`` then
+    modified in a commit of its own at ``when``. The site and that article's file."""
     root = committed(site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
-                           "content/jobs/untouched.md": article("Untouched", date="2024-01-01 10:00")}),
+                           f"content/jobs/{other}.md": article(other.title(), date="2024-01-01 10:00")}),
                      "2024-02-01T00:00:00+00:00")
     edited = root / "content/jobs/edited.md"
     edited.write_text(edited.read_text() + "More.\n")
-    git(root, "commit", "-qam", "edit", date="2024-05-06T07:08:09+00:00")
+    git(root, "commit", "-qam", "edit", date=when)
+    return root, edited
+
+
+def test_updated_comes_from_the_last_commit_that_modified_the_article(site):
+    root, _ = edited_and_committed(site, "untouched", "2024-05-06T07:08:09+00:00")
     build(root, BuildOptions(now=NOW))
     page = (root / "output/articles/edited/index.html").read_text()
     assert 'Updated <time datetime="2024-05-06T13:08:09+06:00">6 May 2024</time>' in page
@@ -151,12 +158,7 @@ def test_updated_comes_from_the_last_commit_that_modified_the_article(site):
 
 
 def test_committing_an_edit_already_built_dates_the_article_from_that_commit(site):
-    root = committed(site({"content/jobs/edited.md": article("Edited", date="2024-01-01 10:00"),
-                           "content/jobs/other.md": article("Other", date="2024-01-02 10:00")}),
-                     "2024-02-01T00:00:00+00:00")
-    edited = root / "content/jobs/edited.md"
-    edited.write_text(edited.read_text() + "More.\n")
-    git(root, "commit", "-qam", "first edit", date="2024-03-04T00:00:00+00:00")
+    root, edited = edited_and_committed(site, "other", "2024-03-04T00:00:00+00:00")
     edited.write_text(edited.read_text() + "Even more.\n")
     build(root, BuildOptions(now=NOW))  # the second edit is not committed yet: updated by the first
     page = root / "output/articles/edited/index.html"

@@ -62,13 +62,13 @@ class PageMemory:
     edit touched (see build._describe_pages)."""
 
 
-def page_memory(pages: Iterable[PageSpec], views: Views, shown_on: Mapping[str | None, tuple[str, ...]] | None = None,
-                keep_specs: bool = False) -> PageMemory:
-    """What the next build may carry over from these pages (``keep_specs``: the pages too,
-    with ``shown_on``, so that it describes again only the pages an edit touched)."""
+def page_memory(pages: Iterable[PageSpec], views: Views,
+                shown_on: Mapping[str | None, tuple[str, ...]] | None = None) -> PageMemory:
+    """What the next build may carry over from these pages (given ``shown_on``, the pages
+    too, so that it describes again only the pages an edit touched)."""
     pages = tuple(pages)
     return PageMemory(views.fingerprint, {page.path: page.inputs for page in pages}, dict(views.card_keys_made()),
-                      pages if keep_specs else None, shown_on if keep_specs else None)
+                      None if shown_on is None else pages, shown_on)
 
 
 @dataclass(frozen=True, slots=True)
