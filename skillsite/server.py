@@ -15,7 +15,7 @@ import mimetypes
 import os
 import stat
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,7 +25,7 @@ import watchfiles
 
 from .build import BuildOptions, Rendering, fewer_collections, page_files, render_site
 from .cache import BuildCache
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, load_config
 from .loader import is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
 from .outputs.pages import PageSpec
@@ -51,6 +51,7 @@ class Preview:
         self.generation = 0
         self._keys: dict[str, str] = {}
         self._served: tuple[str, tuple[PageSpec, ...]] = ("", ())  # the templates and pages of ``files``
+        self._other_paths: Set[str] = frozenset()  # the files of ``files`` that are not pages
         self._cache = BuildCache.in_memory()
         self._made: dict = {}  # feeds and the sitemap, by what they are made of
         self._last: Rendering | None = None  # what the next rebuild patches
@@ -94,20 +95,23 @@ class Preview:
 
     def _files(self, rendering: Rendering, jobs: int) -> dict[str, bytes]:
         """Every file of the site; pages whose key has not changed are taken from the last build."""
-        files = {file.path: file.content for file in rendering.files}
-        keys = {}
+        others = {file.path: file.content for file in rendering.files}
         pages: Sequence[PageSpec] = rendering.pages
-        served = self._served[1] if self._served[0] == rendering.templates else ()
-        if len(served) == len(pages) and all(page.path == old.path for page, old in zip(pages, served)):
-            # the pages served, where the site was patched: a page it did not describe again is as it was
-            for page, old in zip(pages, served):
-                if page is old:
-                    files[page.path], keys[page.path] = self.files[page.path], self._keys[page.path]
+        served_templates, served = self._served
+        if served_templates == rendering.templates and _same_paths(pages, served):
+            # the pages served, where the site was patched: a page it did not describe again is
+            # as it was, so the last build's files and keys are copied whole and the rest replaced
+            files, keys = dict(self.files), dict(self._keys)
+            for path in self._other_paths - others.keys():
+                del files[path]
             pages = [page for page, old in zip(pages, served) if page is not old]
+        else:
+            files, keys = {}, {}
+        files.update(others)
         for page in page_files(rendering, lambda path, key: self._keys.get(path) == key, jobs, pages):
             files[page.path] = self.files[page.path] if isinstance(page, KeptFile) else page.content
             keys[page.path] = page.key
-        self._keys, self._served = keys, (rendering.templates, rendering.pages)
+        self._keys, self._served, self._other_paths = keys, (rendering.templates, rendering.pages), frozenset(others)
         return files
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
@@ -119,21 +123,40 @@ class Preview:
     def watched_paths(self) -> list[Path]:
         """What a moderator or theme author edits: site.yaml, content, themes, static files."""
         site = self.site_dir.resolve()
-        content = self._last.config.content_dir if self._last else site / "content"
-        candidates = [site / CONFIG_NAME, content, site / "themes", site / "static", builtin_themes_dir()]
+        candidates = [site / CONFIG_NAME, self._content_dir(), site / "themes", site / "static", builtin_themes_dir()]
         return [path for path in candidates if path.exists()]
 
-    def watch(self, stop: threading.Event) -> None:
-        """Rebuild after every change until ``stop`` is set. The first rebuild looks at
-        every file: the watcher may have started after the first build looked."""
-        first = True
+    def _content_dir(self) -> Path:
+        """The content folder site.yaml names (``content`` where it cannot be read)."""
+        try:
+            return load_config(self.site_dir).content_dir.resolve()
+        except BuildFailed:
+            return self.site_dir.resolve() / "content"
+
+    def start(self, stop: threading.Event) -> threading.Thread:
+        """The first build, then a rebuild after every change until ``stop`` is set, in the
+        thread returned. The watcher starts before the first build looks at the files, so
+        it reports any change that build may have missed: from the first save on, a
+        rebuild reads only the files saved."""
+        watching, built = threading.Event(), threading.Event()
+        thread = threading.Thread(target=self._watch, args=(stop, watching, built), daemon=True)
+        thread.start()
+        watcher_first = watching.wait(_WATCHER_START_TIMEOUT)
+        self.rebuild()
+        if not watcher_first:
+            self._look_at_everything = True  # what changed before the watcher started went unseen
+        built.set()
+        return thread
+
+    def _watch(self, stop: threading.Event, watching: threading.Event, built: threading.Event) -> None:
+        """Rebuild after every change until ``stop`` is set. ``watching`` is set once the
+        watcher sees every change; rebuilds wait for ``built``, the first build."""
         for changes in watchfiles.watch(*self.watched_paths(), stop_event=stop, watch_filter=_not_debris,
-                                        debounce=50, step=10):
-            if first:
-                self.rebuild()
-            else:
+                                        debounce=50, step=10, rust_timeout=_WATCHER_TICK_MS, yield_on_timeout=True):
+            watching.set()  # the first yield comes once the watcher has started, changes or not
+            if changes:
+                built.wait()
                 self.rebuild_after(changes)
-            first = False
 
     def rebuild_after(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
         """Build again after the changes a file watcher saw since the last build. Where
@@ -144,8 +167,18 @@ class Preview:
         self.rebuild(files if edited else None)
 
 
+_WATCHER_TICK_MS = 200
+"""How long the watcher waits before saying it saw nothing; its first word says it has started."""
+_WATCHER_START_TIMEOUT = 10.0
+"""Seconds the first build waits for the watcher (a huge tree takes long to watch)."""
+
 _FEW_CHANGES = 64
 """More changes at once (a git checkout, a pull) and every file is looked at again."""
+
+
+def _same_paths(pages: Sequence[PageSpec], served: Sequence[PageSpec]) -> bool:
+    """True when both have the same pages, in order (a patched site keeps its pages)."""
+    return len(pages) == len(served) and all(page is old or page.path == old.path for page, old in zip(pages, served))
 
 
 def _not_debris(change: watchfiles.Change, path: str) -> bool:
@@ -235,9 +268,8 @@ def serve(site_dir: Path, port: int, options: BuildOptions, log: Callable[[str],
     port = server.server_address[1]
     preview = Preview(site_dir, replace(options, base_url=f"http://127.0.0.1:{port}/"), log)
     handler.preview = preview
-    preview.rebuild()
     stop = threading.Event()
-    threading.Thread(target=preview.watch, args=(stop,), daemon=True).start()
+    preview.start(stop)
     log(f"Serving {site_dir} on http://127.0.0.1:{port}/ (drafts shown; Ctrl+C to stop)")
     try:
         server.serve_forever()

@@ -7,6 +7,7 @@ import gc
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -261,6 +262,27 @@ def test_serve_told_of_a_body_edit_reads_that_file_and_describes_the_pages_showi
     (sample_site / "content/jobs/new.md").write_text(article("New"), encoding="utf-8")  # a new file: listed again
     with pytest.raises(AssertionError, match="listed again"):
         running.rebuild_after(watcher_changes(before, watched_state(sample_site)))
+
+
+def test_serve_reads_only_the_saved_file_from_the_first_save_on(sample_site, monkeypatch):
+    running = Preview(sample_site, BuildOptions(now=NOW, drafts=True, jobs=1), log=lambda _: None)
+    stop = threading.Event()
+    watcher = running.start(stop)  # the real file watcher, started before the first build
+    try:
+        listed = []
+        list_articles = loader.article_paths
+        monkeypatch.setattr(loader, "article_paths", lambda *args: (listed.append(args), list_articles(*args))[1])
+        EDITS["body"](sample_site)
+        assert running.wait_for_change(1, timeout=30) == 2
+        assert "A new paragraph, added in an edit." in running.files[
+            "articles/writing-a-cv-that-gets-read/index.html"].decode()
+        assert listed == []  # the first save after start did not look at every file
+        (sample_site / "content/jobs/new.md").write_text(article("Brand new"), encoding="utf-8")
+        assert running.wait_for_change(2, timeout=30) == 3
+        assert "articles/new/index.html" in running.files and len(listed) == 1
+    finally:
+        stop.set()
+        watcher.join(10)
 
 
 def test_serve_lets_the_builds_of_earlier_saves_go_and_still_matches_a_fresh_serve(site):
