@@ -35,18 +35,20 @@ def still_valid(rendered: RenderedMarkdown, targets: LinkTargets) -> bool:
 def render_bodies(documents: tuple[SourceDocument, ...], targets: LinkTargets, cache: BuildCache,
                   jobs: int = 1, known: Mapping[str, RenderedMarkdown] | None = None,
                   read_body: Callable[[SourceDocument], str] | None = None,
-                  sources: Mapping[str, tuple[SourceDocument, RenderedMarkdown]] | None = None
-                  ) -> Mapping[str, RenderedMarkdown]:
+                  sources: Mapping[str, tuple[SourceDocument, RenderedMarkdown]] | None = None,
+                  sources_targets: LinkTargets | None = None) -> Mapping[str, RenderedMarkdown]:
     """Each document's rendered body, by path: from ``known`` (by body key: the last build's
     renderings, without their HTML) or the cache where still valid, else rendered.
     ``read_body`` reads the Markdown of a document that came without it. ``sources``: the
     last site's (``serve``, under the same configuration): the very document it was made
-    from has the same rendering, while its links resolve the same way."""
+    from has the same rendering, while its links resolve the same way; they surely do
+    where ``sources_targets``, the link targets of that site, are ``targets`` themselves."""
     rendered: dict[str, RenderedMarkdown] = {}
     missing: list[tuple[SourceDocument, str]] = []
+    links_as_before = sources_targets is targets
     for document in documents:
         before = sources.get(document.path) if sources else None
-        if before is not None and before[0] is document and still_valid(before[1], targets):
+        if before is not None and before[0] is document and (links_as_before or still_valid(before[1], targets)):
             rendered[document.path] = before[1]
             continue
         key = body_key(document, targets.base_path)

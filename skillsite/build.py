@@ -34,8 +34,8 @@ from .outputs.static import asset_urls, static_files, stylesheet_url
 from .parallel import default_jobs
 from .search import SearchIndex
 from .snapshot import Previous, recall, remember
-from .site import (HeldBack, Publication, Site, build_site, edited_articles, guid_collisions, held_back, link_targets,
-                   select_published)
+from .site import (FrontMatterFacts, HeldBack, Publication, Site, build_site, edited_articles, front_matter_facts,
+                   held_back)
 from .templates import make_environment, template_problem, theme_dirs
 from .unchanged import inputs_fingerprint, next_change, output_intact
 from .views import Views
@@ -94,12 +94,10 @@ class Rendering:
 
     config: SiteConfig
     """The validated configuration."""
-    documents: tuple[SourceDocument, ...]
-    """Every article read, published or not."""
+    facts: FrontMatterFacts
+    """Every article read, published or not, what is published and what is held back."""
     read: tuple[SourceDocument, ...]
     """The same documents as read from their files, before git dated them."""
-    publication: Publication
-    """What is published and what is held back."""
     site: Site
     """The site model."""
     rendered: Mapping[str, RenderedMarkdown]
@@ -121,11 +119,21 @@ class Rendering:
     kept_pages: PageMemory | None
     """The pages, for the next rendering in this process (with ``keep_pages``: ``serve``)."""
 
+    @property
+    def documents(self) -> tuple[SourceDocument, ...]:
+        """Every article read (dated by git), published or not."""
+        return self.facts.documents
+
+    @property
+    def publication(self) -> Publication:
+        """What is published and what is held back."""
+        return self.facts.publication
+
     def as_previous(self) -> Previous:
         """What the next rendering in this process may take from this one."""
         return Previous(MappingProxyType({}), MappingProxyType({}), self.site,
                         self.kept_pages or page_memory(self.pages, self.views), self.content,
-                        (self.templates, self.environment))
+                        (self.templates, self.environment), self.facts)
 
 
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
@@ -150,21 +158,21 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
                            previous.content if previous and changed is not None else None, changed or frozenset())
     read, problems = content.documents, list(content.problems)
     # updated dates from git history, where the site is a git repository
-    documents = with_git_dates(config, read)
-    problems += guid_collisions(config, documents)
-    # drafts, scheduled and expired articles are held back
-    publication = select_published(documents, now, drafts=options.drafts, future=options.future,
-                                   expired=options.expired)
+    documents = tuple(with_git_dates(config, read))
+    # duplicate feed ids; drafts, scheduled and expired articles held back; link targets
+    facts = front_matter_facts(config, documents, now, (options.drafts, options.future, options.expired),
+                               previous.facts if previous else None)
+    problems += facts.problems
+    publication = facts.publication
     # Markdown -> sanitised HTML, links between articles resolved
-    targets = link_targets(config, publication.published)
-    rendered = render_bodies(publication.published, targets, cache, jobs, previous.bodies if previous else None,
+    rendered = render_bodies(publication.published, facts.targets, cache, jobs, previous.bodies if previous else None,
                              lambda document: body_of(config, document),
                              previous.site.sources if previous and previous.site and previous.site.config == config
-                             else None)
+                             else None, previous.facts.targets if previous and previous.facts else None)
     problems += [warning for body in rendered.values() for warning in body.warnings]
     # sort, taxonomies, previous/next, related (patched from the last build's where an edit moved nothing)
     site = build_site(config, publication.published, rendered, previous.site if previous else None,
-                      _html_in_cache(cache, config, publication.published, rendered, targets))
+                      _html_in_cache(cache, config, publication.published, rendered, facts.targets))
     # pages described; feeds, sitemap and static files made
     themes = theme_dirs(config)
     templates = digest(template_fingerprint(themes), *map(str, themes))
@@ -181,7 +189,7 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
     files = (*render_feeds(site, made), *render_sitemap(site, pages, made), *statics)
-    return Rendering(config, tuple(documents), tuple(read), publication, site, rendered, pages, files, environment,
+    return Rendering(config, facts, tuple(read), site, rendered, pages, files, environment,
                      templates, views, tuple(problems), content, kept_pages)
 
 

@@ -107,6 +107,59 @@ def select_published(documents: Iterable[SourceDocument], now: datetime, *, draf
     return Publication(*(tuple(groups[name]) for name in ("published", "drafts", "scheduled", "expired")))
 
 
+def next_moment(documents: Iterable[SourceDocument], now: datetime) -> datetime | None:
+    """The next moment after ``now`` that publishes or unpublishes one of ``documents``."""
+    moments = [d.meta.date for d in documents if d.meta.date > now]
+    moments += [d.meta.expires for d in documents if d.meta.expires is not None and d.meta.expires > now]
+    return min(moments) if moments else None
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatterFacts:
+    """What a rendering derived from the articles' front matter alone: duplicate feed ids,
+    what is published, where links between articles point. While an edit changes bodies
+    only, the next rendering in the same process takes them again (``serve``) instead of
+    going over every article."""
+
+    config: SiteConfig
+    rules: tuple[bool, bool, bool]
+    """Whether drafts, future and expired articles were published."""
+    documents: tuple[SourceDocument, ...]
+    """Every article read (dated by git), in order."""
+    problems: tuple[Diagnostic, ...]
+    """Feed ids used twice."""
+    publication: Publication
+    targets: LinkTargets
+    until: datetime | None
+    """When the clock changes what is published: from then on they are derived again."""
+
+
+def front_matter_facts(config: SiteConfig, documents: tuple[SourceDocument, ...], now: datetime,
+                       rules: tuple[bool, bool, bool], before: FrontMatterFacts | None = None) -> FrontMatterFacts:
+    """The facts of ``documents``: ``before``'s where only bodies changed since (the same
+    files in the same order, each with the same front matter), else derived anew."""
+    if (before is not None and before.config == config and before.rules == rules
+            and (before.until is None or now < before.until) and _bodies_edited_only(before.documents, documents)):
+        swapped = {old.path: new for old, new in zip(before.documents, documents) if old is not new}
+        held = before.publication
+        publication = Publication(*(tuple(swapped.get(d.path, d) for d in group) if swapped else group
+                                    for group in (held.published, held.drafts, held.scheduled, held.expired)))
+        return replace(before, documents=documents, publication=publication)
+    drafts, future, expired = rules
+    publication = select_published(documents, now, drafts=drafts, future=future, expired=expired)
+    return FrontMatterFacts(config, rules, documents, tuple(guid_collisions(config, documents)), publication,
+                            link_targets(config, publication.published), next_moment(documents, now))
+
+
+def _bodies_edited_only(before: tuple[SourceDocument, ...], now: tuple[SourceDocument, ...]) -> bool:
+    """True when ``now`` are the files of ``before``, in order, with the same front matter
+    (and on the same lines: problems name them)."""
+    return len(before) == len(now) and all(
+        old is new or (old.path == new.path and old.content_path == new.content_path and old.meta == new.meta
+                       and old.field_lines == new.field_lines)
+        for old, new in zip(before, now))
+
+
 def link_targets(config: SiteConfig, published: Iterable[SourceDocument]) -> LinkTargets:
     """Where links between published articles point."""
     by_file, by_source = {}, {}

@@ -25,7 +25,7 @@ from .digests import digest
 from .loader import Content
 from .model import Diagnostic, RenderedMarkdown, SourceDocument, Taxonomy, Term
 from .outputs.pages import PageMemory
-from .site import Site, article_of
+from .site import FrontMatterFacts, Site, article_of
 
 VERSION = 3
 
@@ -47,6 +47,8 @@ class Previous:
     templates: tuple[str, jinja2.Environment] | None = None
     """Its templates' fingerprint and their Environment, with the templates compiled so
     far (``serve`` only: a CLI build compiles the few it renders)."""
+    facts: FrontMatterFacts | None = None
+    """What it derived from the front matter alone (``serve`` only)."""
 
 
 def remember(cache: BuildCache, config: SiteConfig, site: Site, read: tuple[SourceDocument, ...],

@@ -24,6 +24,7 @@ from .digests import digest
 from .incremental import unchanged_on_disk
 from .loader import article_paths, is_debris
 from .model import SourceDocument
+from .site import next_moment
 
 
 def _digests(files: Iterable[str], cache: BuildCache) -> list[str]:
@@ -73,9 +74,8 @@ def inputs_fingerprint(config: SiteConfig, options: tuple, themes: Iterable[Path
 
 def next_change(documents: Iterable[SourceDocument], now: datetime) -> str | None:
     """The next moment a build would publish or unpublish something (ISO 8601), if any."""
-    moments = [d.meta.date for d in documents if d.meta.date > now]
-    moments += [d.meta.expires for d in documents if d.meta.expires is not None and d.meta.expires > now]
-    return min(moments).isoformat() if moments else None
+    moment = next_moment(documents, now)
+    return None if moment is None else moment.isoformat()
 
 
 def output_intact(output_dir: Path, manifest: Mapping[str, dict]) -> bool:

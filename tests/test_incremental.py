@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 import threading
 import time
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -283,6 +285,40 @@ def test_serve_reads_only_the_saved_file_from_the_first_save_on(sample_site, mon
     finally:
         stop.set()
         watcher.join(10)
+
+
+def test_serve_derives_publication_and_link_targets_again_only_when_front_matter_or_the_clock_says_so(
+        site, monkeypatch):
+    root = site({"content/jobs/a.md": article("A", date="2024-01-01 10:00"),
+                 "content/jobs/later.md": article("Later", date="2024-06-01 10:00")})
+    options = BuildOptions(now=datetime(2024, 3, 1, tzinfo=timezone.utc), jobs=1)
+    running = Preview(root, options, log=lambda _: None)
+    running.rebuild()
+    assert "articles/later/index.html" not in running.files
+
+    def save(text: str) -> None:
+        before = watched_state(root)
+        (root / "content/jobs/a.md").write_text(text, encoding="utf-8")
+        running.rebuild_after(watcher_changes(before, watched_state(root)))
+        assert running.problems == ()
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("derived again")
+
+    select_published = site_module.select_published
+    monkeypatch.setattr(site_module, "select_published", must_not_run)
+    save(article("A", "Another body.\n", date="2024-01-01 10:00"))  # a body edit: taken again
+    assert "Another body." in running.files["articles/a/index.html"].decode()
+    monkeypatch.setattr(site_module, "select_published", select_published)
+    running.options = replace(options, now=datetime(2024, 7, 1, tzinfo=timezone.utc))
+    save(article("A", "A third body.\n", date="2024-01-01 10:00"))  # the clock passed Later's date
+    assert "articles/later/index.html" in running.files
+    fresh = Preview(root, running.options, log=lambda _: None)
+    fresh.rebuild()
+    assert running.files == fresh.files
+    monkeypatch.setattr(site_module, "select_published", must_not_run)
+    with pytest.raises(AssertionError, match="derived again"):  # a title edit: derived again
+        save(article("A new title", "A third body.\n", date="2024-01-01 10:00"))
 
 
 def test_serve_lets_the_builds_of_earlier_saves_go_and_still_matches_a_fresh_serve(site):
