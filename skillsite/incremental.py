@@ -65,9 +65,22 @@ def produce_pages(specs: Sequence[PageSpec], env: jinja2.Environment, templates:
             yield KeptFile(spec.path, key)
         else:
             to_render.append((index, key))
-    rendered = map_in_processes(_render, (env, specs), [index for index, _ in to_render], jobs)
+    rendered = map_in_processes(_render, (env, specs), [index for index, _ in to_render], jobs,
+                                before_fork=_compile_templates)
     for (_, key), page in zip(to_render, rendered, strict=True):
         yield page if isinstance(page, Diagnostic) else OutputFile(page.path, page.content, page.origin, key)
+
+
+def _compile_templates(shared) -> None:
+    """Every template compiled once, here, rather than in each worker; this process keeps
+    them too (``serve`` renders its later pages here). A template that does not compile is
+    left to the page that uses it to report."""
+    env, _ = shared
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            continue
 
 
 def _render(shared, index: int) -> OutputFile | Diagnostic:
