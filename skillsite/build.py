@@ -139,7 +139,7 @@ class Rendering:
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
                 made: dict | None = None, config: SiteConfig | None = None,
                 previous: Previous | None = None, changed: frozenset[str] | None = None,
-                keep_pages: bool = False) -> Rendering:
+                keep_pages: bool = False, listed: Mapping[str, os.stat_result] | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
     BuildFailed only for problems that stop everything (configuration, templates).
@@ -147,7 +147,8 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     ``changed``: the only article files that may have changed since ``previous`` was read
     (None: look at every file). ``made`` remembers feeds and the sitemap between builds in
     one process, and ``keep_pages`` indexes the pages by the articles they show, for a
-    rendering kept for the next one (``serve``)."""
+    rendering kept for the next one (``serve``). ``listed``: the article files, with their
+    status, as found just before (see unchanged.Inputs)."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)
     jobs = options.jobs or default_jobs()
@@ -155,7 +156,8 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     config = config or load_config(site_dir, options.base_url, options.output)
     # content/*.md -> SourceDocuments; every problem in every file is collected
     content = read_content(config, cache, jobs, previous.documents if previous else None,
-                           previous.content if previous and changed is not None else None, changed or frozenset())
+                           previous.content if previous and changed is not None else None, changed or frozenset(),
+                           listed)
     read, problems = content.documents, list(content.problems)
     # updated dates from git history, where the site is a git repository
     documents = tuple(with_git_dates(config, read))
@@ -285,10 +287,11 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         inputs = inputs_fingerprint(config, (options.drafts, options.future, options.expired), theme_dirs(config),
                                     cache)
         last = cache.last_build(config.output_dir)
-        if last is not None and _still_current(last, inputs, now, config.output_dir, cache):
+        if last is not None and _still_current(last, inputs.fingerprint, now, config.output_dir, cache):
             return _result_of(last, config.output_dir, started, options.strict)
         full_build = True
-        rendering = render_site(site_dir, options, cache, config=config, previous=recall(cache, config))
+        rendering = render_site(site_dir, options, cache, config=config, previous=recall(cache, config),
+                                listed=inputs.articles)
         if any(d.severity == "error" for d in rendering.diagnostics):
             raise BuildFailed(rendering.diagnostics)
         refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
@@ -321,7 +324,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         remember(cache, config, rendering.site, rendering.read, warnings,
                  page_memory(rendering.pages, rendering.views))
         summary = {
-            "inputs": inputs, "next_change": next_change(rendering.documents, now),
+            "inputs": inputs.fingerprint, "next_change": next_change(rendering.documents, now),
             "articles": len(rendering.site.articles), "pages": len(rendering.pages),
             "feeds": sum(f.origin.endswith("feed") for f in rendering.files), "files": len(manifest),
             "held_back": [[h.path, h.reason, h.when] for h in held_back(rendering.publication)],

@@ -99,14 +99,16 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None, jobs: in
 
 def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int = 1,
                  known: Mapping[str, SourceDocument] | None = None, before: Content | None = None,
-                 changed: frozenset[str] = frozenset()) -> Content:
+                 changed: frozenset[str] = frozenset(), listed: Mapping[str, os.stat_result] | None = None
+                 ) -> Content:
     """Every article under the content folder, and every problem found in any of them.
     An article read before (same file, same bytes, same site settings) comes from ``known``
     (by digest: the last build's documents, without their Markdown) or from the cache
     without being read again; the front matter of the rest is read in ``jobs`` processes.
     With ``before`` (the same folder read before: the same files, where only those in
     ``changed`` may have changed since, as a file watcher tells) nothing else is looked at,
-    unless ``changed`` names a file it did not have: then every file is."""
+    unless ``changed`` names a file it did not have: then every file is. ``listed``: the
+    article files, with their status, as found just before (see unchanged.Inputs)."""
     if not config.content_dir.is_dir():
         problem = Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
                              "create it and put the articles (.md files) in it, or set content: in site.yaml")
@@ -118,7 +120,8 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
         files: dict[str, FileRead | Diagnostic | None] = dict(before.files)  # the changed ones replaced in place
         to_read = [file for file in files if file in changed]
     else:
-        files, to_read = {}, article_paths(config.content_dir)
+        files, to_read = {}, list(listed) if listed is not None else article_paths(config.content_dir)
+    statuses = listed or {}
     found: dict[str, tuple[str, str, str, dict | None]] = {}  # (path, content path, cache key, cached entry)
     fresh: dict[str, tuple[SplitFile, list[Diagnostic]]] = {}  # articles to read, by file: their parts
     site_prefix = os.path.join(config.site_dir, "")
@@ -127,7 +130,7 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
         path = (file[len(site_prefix):].replace(os.sep, "/") if file.startswith(site_prefix)
                 else display_path(Path(file), config.site_dir))
         try:
-            status = os.stat(file)
+            status = statuses.get(file) or os.stat(file)
             file_digest, raw = cache.file_digest(file, status), None
             if file_digest is None:
                 raw = _read(file, path, status)

@@ -15,8 +15,10 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 
 from .cache import FINGERPRINT, BuildCache
 from .config import CONFIG_NAME, SiteConfig
@@ -27,11 +29,14 @@ from .model import SourceDocument
 from .site import next_moment
 
 
-def _digests(files: Iterable[str], cache: BuildCache) -> list[str]:
-    """'path=digest' for each file (path strings: this runs for every article, every build)."""
+def _digests(files: Iterable[str], cache: BuildCache, statuses: dict[str, os.stat_result] | None = None) -> list[str]:
+    """'path=digest' for each file (path strings: this runs for every article, every build);
+    each file's status goes into ``statuses``."""
     parts = []
     for file in files:
         status = os.stat(file)
+        if statuses is not None:
+            statuses[file] = status
         known = cache.file_digest(file, status)
         if known is None:
             with open(file, "rb") as handle:
@@ -58,18 +63,30 @@ def _git_head(folder: Path) -> str:
         return ""
 
 
-def inputs_fingerprint(config: SiteConfig, options: tuple, themes: Iterable[Path], cache: BuildCache) -> str:
-    """A digest of everything a build reads (``options``: what the command line changed)."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a build reads, as found before it starts."""
+
+    fingerprint: str
+    """A digest of it all: the same fingerprint, the same output."""
+    articles: Mapping[str, os.stat_result]
+    """The article files found, in order, with their status then (the build reads them
+    by it rather than looking at each again)."""
+
+
+def inputs_fingerprint(config: SiteConfig, options: tuple, themes: Iterable[Path], cache: BuildCache) -> Inputs:
+    """Everything a build reads and its digest (``options``: what the command line changed)."""
     site = config.site_dir
     parts = [FINGERPRINT, repr(options), str(config.output_dir), config.base_url]
     parts += _digests([str(site / CONFIG_NAME)], cache)
-    parts += _digests(article_paths(config.content_dir), cache)
+    articles: dict[str, os.stat_result] = {}
+    parts += _digests(article_paths(config.content_dir), cache, articles)
     folders = [*themes, site / "static"]
     parts += [str(folder) for folder in folders]
     parts += _digests(_theme_files(f for f in folders if f.is_dir()), cache)
     if config.dates_from_git:
         parts.append(_git_head(config.content_dir))
-    return digest(*parts)
+    return Inputs(digest(*parts), MappingProxyType(articles))
 
 
 def next_change(documents: Iterable[SourceDocument], now: datetime) -> str | None:
