@@ -117,7 +117,8 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
             manifest[file.path] = _place(tree, file, previous.get(file.path))
         # extras first: a reused standby still holds pages of an older build, which the
         # post-write step (the search index) would otherwise index
-        _remove_extras(tree, manifest)
+        if tree.standby:  # a new tree holds nothing else
+            _remove_extras(tree, manifest)
         warnings = _post_write(post_write, tree, manifest, previous) if post_write else ()
         folders = _folders_written(tree, manifest)
         old = _swap_in(staging, output_dir)
@@ -194,10 +195,14 @@ def _place(tree: _Tree, file: OutputFile | KeptFile, recorded: dict | None) -> d
             return {**recorded, "key": file.key}
         old = f"{tree.output}/{file.path}"
         if kept or unchanged_on_disk(old, recorded):
-            _link(old, target, recorded["inode"])
+            if tree.standby:
+                _link(old, target, recorded["inode"])
+            else:  # a new tree: nothing is there yet, unless a post-write step put it there
+                _link_new(old, target, recorded["inode"])
             return {**recorded, "key": file.key}
-    _clear(target)
-    _write_beside(target, file.content)
+    if tree.standby or not _write_new(target, file.content):
+        _clear(target)
+        _write_beside(target, file.content)
     return _entry(target, file.key, content_digest)
 
 
@@ -251,6 +256,24 @@ def _link(old: str, new: str, inode: int) -> None:
     os.replace(temporary, new)
 
 
+def _write_new(target: str, content: bytes) -> bool:
+    """Write ``target`` where nothing is (one call, not three); False if something is."""
+    try:
+        with open(target, "xb") as stream:
+            stream.write(content)
+    except FileExistsError:
+        return False
+    return True
+
+
+def _link_new(old: str, new: str, inode: int) -> None:
+    """``_link``, in one call where nothing is at ``new``."""
+    try:
+        os.link(old, new)
+    except OSError:
+        _link(old, new, inode)
+
+
 def _make_room(tree: _Tree, folder: str) -> None:
     """Make ``folder`` (relative) and the folders above it real folders, each checked once
     per build: a file or symlink where a folder must be is removed."""
@@ -259,6 +282,13 @@ def _make_room(tree: _Tree, folder: str) -> None:
     above = folder.rpartition("/")[0]
     _make_room(tree, above)
     path = f"{tree.root}/{folder}"
+    if not tree.standby:  # a new tree: nothing is there yet, unless a post-write step put it there
+        try:
+            os.mkdir(path)
+            tree.folders.add(folder)
+            return
+        except FileExistsError:
+            pass
     try:
         status = os.lstat(path)
     except FileNotFoundError:
@@ -307,16 +337,24 @@ def _folders_written(tree: _Tree, manifest: Mapping[str, dict]) -> dict:
     added to or removed from has a later time now, so the next build lists it; a folder
     made by this build, or modified in the two seconds before this build began, is left
     out: a change within the same tick of the clock would not change its time (as git's
-    racy entries)."""
-    recent = tree.started - RACY_NS
-    names: dict[str, list[str]] = {folder: [] for folder, found in tree.found.items() if found < recent}
+    racy entries). In a new tree, every folder was made by this build: each is recorded
+    with the time it has now, unless that is within the last two seconds."""
+    if tree.standby:
+        recent, modified = tree.started - RACY_NS, tree.found
+    else:  # a new tree: each folder as this build left it, unless made or changed just now
+        recent, modified = time.time_ns() - RACY_NS, {folder: _modified(tree.root, folder) for folder in tree.folders}
+    names: dict[str, list[str]] = {folder: [] for folder, found in modified.items() if found < recent}
     for path in (*manifest, *tree.folders):
         folder, _, name = path.rpartition("/")
         if path and folder in names:
             names[folder].append(name)
     root = os.lstat(tree.root)
     return {"root": [root.st_dev, root.st_ino],
-            "folders": {folder: [tree.found[folder], sorted(held)] for folder, held in names.items()}}
+            "folders": {folder: [modified[folder], sorted(held)] for folder, held in names.items()}}
+
+
+def _modified(root: str, folder: str) -> int:
+    return os.lstat(f"{root}/{folder}" if folder else root).st_mtime_ns
 
 
 def _recorded_folders(standby: Path, written: Mapping) -> Mapping[str, tuple[int, list[str]]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from skillsite import parallel
+from skillsite import parallel, writer
 from skillsite.build import BuildOptions, build
 from skillsite.cache import CACHE_DIR, BuildCache
 from skillsite.model import BuildFailed
@@ -185,6 +185,25 @@ def test_a_standby_folder_found_as_recorded_is_not_listed_and_one_changed_since_
     list_folder = os.listdir
     monkeypatch.setattr(os, "listdir", lambda path: (listed.append(Path(path)), list_folder(path))[1])
     EDITS["tags"](sample_site)
+    build(sample_site, BuildOptions(now=NOW))
+    folders = [path for path in (sample_site / "output").rglob("*") if path.is_dir()]
+    assert stray_folder in listed and len(listed) < len(folders) / 2
+    assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
+
+
+def test_a_new_tree_records_its_folders_so_the_build_writing_into_it_again_lists_only_those_changed_since(
+        sample_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "RACY_NS", 0)  # these builds are quicker than the two seconds asked of a folder
+    build(sample_site, BuildOptions(now=NOW))  # a new tree: the output
+    EDITS["body"](sample_site)
+    build(sample_site, BuildOptions(now=NOW))  # a new tree again; the first output becomes the standby
+    standby = sample_site / ".output.standby"
+    stray_folder = standby / "articles/learning-new-skills-online"
+    (stray_folder / "stray.html").write_text("left by hand")  # its folder's time changes
+    listed = []
+    list_folder = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path: (listed.append(Path(path)), list_folder(path))[1])
+    EDITS["title"](sample_site)
     build(sample_site, BuildOptions(now=NOW))
     folders = [path for path in (sample_site / "output").rglob("*") if path.is_dir()]
     assert stray_folder in listed and len(listed) < len(folders) / 2
