@@ -104,7 +104,7 @@ class Rendering:
     """Each published article's rendered body, by path."""
     pages: tuple[PageSpec, ...]
     """Every HTML page, described (rendered by ``page_files``)."""
-    files: tuple[OutputFile, ...]
+    files: tuple[OutputFile | KeptFile, ...]
     """Every other file: feeds, sitemap, robots.txt, static files."""
     environment: jinja2.Environment
     """The templates."""
@@ -139,7 +139,8 @@ class Rendering:
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
                 made: dict | None = None, config: SiteConfig | None = None,
                 previous: Previous | None = None, changed: frozenset[str] | None = None,
-                keep_pages: bool = False, listed: Mapping[str, os.stat_result] | None = None) -> Rendering:
+                keep_pages: bool = False, listed: Mapping[str, os.stat_result] | None = None,
+                kept: Callable[[str, str], bool] | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
     BuildFailed only for problems that stop everything (configuration, templates).
@@ -148,7 +149,8 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     (None: look at every file). ``made`` remembers feeds and the sitemap between builds in
     one process, and ``keep_pages`` indexes the pages by the articles they show, for a
     rendering kept for the next one (``serve``). ``listed``: the article files, with their
-    status, as found just before (see unchanged.Inputs)."""
+    status, as found just before (see unchanged.Inputs). A feed or sitemap for which
+    ``kept(path, key)`` is true is not made again: the output holds it already."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)
     jobs = options.jobs or default_jobs()
@@ -190,7 +192,7 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
         pages, kept_pages = _describe_pages(site, renderer)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
-    files = (*render_feeds(site, made), *render_sitemap(site, pages, made), *statics)
+    files = (*render_feeds(site, made, kept), *render_sitemap(site, pages, made, kept), *statics)
     return Rendering(config, facts, tuple(read), site, rendered, pages, files, environment,
                      templates, views, tuple(problems), content, kept_pages)
 
@@ -290,8 +292,18 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         if last is not None and _still_current(last, inputs.fingerprint, now, config.output_dir, cache):
             return _result_of(last, config.output_dir, started, options.strict)
         full_build = True
+        output = config.output_dir
+        previous = cache.outputs(output) if output.is_dir() else {}
+        output_prefix = os.path.join(output, "")
+
+        def reusable(path: str, key: str) -> bool:
+            """True when the output holds the file this build would make of ``key``."""
+            recorded = previous.get(path)
+            return (recorded is not None and recorded.get("key") == key
+                    and unchanged_on_disk(output_prefix + path, recorded))  # a str path: this runs per page
+
         rendering = render_site(site_dir, options, cache, config=config, previous=recall(cache, config),
-                                listed=inputs.articles)
+                                listed=inputs.articles, kept=reusable)
         if any(d.severity == "error" for d in rendering.diagnostics):
             raise BuildFailed(rendering.diagnostics)
         refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
@@ -301,17 +313,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         if options.strict and warnings:
             raise BuildFailed([replace(warning, severity="error") for warning in warnings])
         # pages kept or rendered; staging folder, search index, atomic swap
-        output = config.output_dir
-        previous = cache.outputs(output) if output.is_dir() else {}
         folders = cache.output_folders(output)
-
-        output_prefix = os.path.join(output, "")
-
-        def reusable(path: str, key: str) -> bool:
-            recorded = previous.get(path)
-            return (recorded is not None and recorded.get("key") == key
-                    and unchanged_on_disk(output_prefix + path, recorded))  # a str path: this runs per page
-
         pages = page_files(rendering, reusable, options.jobs or default_jobs())
         try:
             manifest, search_warnings, written = write_site(

@@ -268,3 +268,5 @@ class KeptFile:
     """Path inside the output folder."""
     key: str
     """The digest of what it was made from (unchanged)."""
+    origin: str = ""
+    """What produced it, for collision messages and counts (a page where empty)."""

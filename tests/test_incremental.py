@@ -21,6 +21,7 @@ from skillsite.cache import CACHE_DIR, BuildCache
 from skillsite.model import BuildFailed
 from skillsite.server import Preview
 from skillsite import loader, site as site_module
+from skillsite.outputs import feeds, sitemap
 from skillsite.outputs.pages import PageRenderer
 from skillsite.views import Views
 from conftest import NOW, REPO, article, tree_bytes, watched_state, watcher_changes
@@ -207,6 +208,22 @@ def test_a_new_tree_records_its_folders_so_the_build_writing_into_it_again_lists
     build(sample_site, BuildOptions(now=NOW))
     folders = [path for path in (sample_site / "output").rglob("*") if path.is_dir()]
     assert stray_folder in listed and len(listed) < len(folders) / 2
+    assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
+
+
+def test_feeds_and_the_sitemap_the_output_holds_already_are_not_made_again(sample_site, tmp_path, monkeypatch):
+    build(sample_site, BuildOptions(now=NOW))
+    made = []
+    feedgen, sitemap_line = feeds._feedgen, sitemap.served_path
+    monkeypatch.setattr(feeds, "_feedgen", lambda site, channel, *args: (made.append(channel.folder),
+                                                                         feedgen(site, channel, *args))[1])
+    monkeypatch.setattr(sitemap, "served_path", lambda path: (made.append("sitemap"), sitemap_line(path))[1])
+    EDITS["template"](sample_site)  # every page changes, no feed and not the sitemap
+    build(sample_site, BuildOptions(now=NOW))
+    assert made == []
+    (sample_site / "output/feed.xml").write_bytes(b"<rss>tampered</rss>")
+    build(sample_site, BuildOptions(now=NOW))  # only the file no longer as written is made again
+    assert set(made) == {""}
     assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
 
 

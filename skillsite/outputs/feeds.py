@@ -12,7 +12,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote, urljoin
@@ -22,7 +22,8 @@ from feedgen.feed import FeedGenerator
 from .. import __version__
 from ..config import SiteConfig
 from ..digests import digest
-from ..model import Article, OutputFile
+from ..cache import FINGERPRINT
+from ..model import Article, KeptFile, OutputFile
 from ..site import Site
 from ..urls import encode_url, term_path
 
@@ -53,6 +54,8 @@ RSS = FeedFormat("feed.xml", "application/rss+xml", "RSS")
 ATOM = FeedFormat("atom.xml", "application/atom+xml", "Atom")
 JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed")
 FEED_FORMATS = (RSS, ATOM, JSON_FEED)
+_FORMATS = ((RSS, "rss feed"), (ATOM, "atom feed"), (JSON_FEED, "json feed"))
+"""Each format, with the origin its files are known by."""
 """Every format each feed is written in, in the order pages announce them."""
 
 
@@ -93,29 +96,34 @@ def channels(site: Site) -> Iterator[Channel]:
                           f"{config.title}: {term.name}", description, term.articles[:length])
 
 
-def render_feeds(site: Site, made: dict[str, tuple[OutputFile, ...]] | None = None) -> Iterator[OutputFile]:
+def render_feeds(site: Site, made: dict[str, tuple[OutputFile, ...]] | None = None,
+                 kept: Callable[[str, str], bool] | None = None) -> Iterator[OutputFile | KeptFile]:
     """Every feed of the site, in every format. ``made`` remembers feeds between two builds
-    in one process (``serve``), by a digest of everything they hold."""
+    in one process (``serve``), by a digest of everything they hold; a feed for which
+    ``kept(path, that digest)`` is true is not made again: the output holds it already."""
     for channel in channels(site):
         articles = [site.by_slug[slug] for slug in channel.articles]
         key = _channel_key(site, channel, articles)
+        names = [(channel.folder + kind.name, origin) for kind, origin in _FORMATS]
+        if kept is not None and all(kept(path, key) for path, _ in names):
+            yield from (KeptFile(path, key, origin) for path, origin in names)
+            continue
         files = made.get(key) if made is not None else None
         if files is None:
-            files = (
-                OutputFile(channel.folder + RSS.name, _feedgen(site, channel, RSS, articles).rss_str(pretty=True),
-                           "rss feed"),
-                OutputFile(channel.folder + ATOM.name, _feedgen(site, channel, ATOM, articles).atom_str(pretty=True),
-                           "atom feed"),
-                OutputFile(channel.folder + JSON_FEED.name, json_feed(site, channel, articles), "json feed"))
+            contents = (_feedgen(site, channel, RSS, articles).rss_str(pretty=True),
+                        _feedgen(site, channel, ATOM, articles).atom_str(pretty=True),
+                        json_feed(site, channel, articles))
+            files = tuple(OutputFile(path, content, origin, key) for (path, origin), content in zip(names, contents))
             if made is not None:
                 made[key] = files
         yield from files
 
 
 def _channel_key(site: Site, channel: Channel, articles: Sequence[Article]) -> str:
-    """Everything a channel's feeds are made of: the site's settings, the channel, and each
-    item's front matter, place and body (by its digest)."""
-    return digest(repr(site.config), repr(channel), *(
+    """Everything a channel's feeds are made of: this skillsite and its libraries, the
+    site's settings, the channel, and each item's front matter, place and body (by its
+    digest)."""
+    return digest(FINGERPRINT, repr(site.config), repr(channel), *(
         repr((a.meta, a.path, a.guid, a.html_digest, a.summary, a.author_key, a.tag_keys)) for a in articles))
 
 

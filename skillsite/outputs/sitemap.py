@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 
-from ..model import OutputFile
+from ..cache import FINGERPRINT
+from ..digests import digest
+from ..model import KeptFile, OutputFile
 from .pages import PageSpec
 from ..site import Site
 from ..urls import served_path
@@ -17,13 +19,18 @@ NOT_LISTED = frozenset({"404.html", "redirect.html"})
 """Templates whose pages are not pages of their own for search engines."""
 
 
-def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = None) -> Iterator[OutputFile]:
+def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = None,
+                   kept: Callable[[str, str], bool] | None = None) -> Iterator[OutputFile | KeptFile]:
     """sitemap.xml listing every published HTML page (sorted), and robots.txt. ``made``
-    remembers the last sitemap between two builds in one process (``serve``)."""
+    remembers the last sitemap between two builds in one process (``serve``); where
+    ``kept(path, a digest of what it lists)`` is true, the output holds it already."""
     config = site.config
     listed = tuple(p.path for p in pages if p.template not in NOT_LISTED)
     made_of = (config, listed, tuple(a.last_modified for a in site.articles))
-    if made is not None and made.get("sitemap", (None,))[0] == made_of:
+    key = digest(FINGERPRINT, repr(made_of)) if kept is not None else ""
+    if kept is not None and kept("sitemap.xml", key):
+        sitemap = KeptFile("sitemap.xml", key, "sitemap")
+    elif made is not None and made.get("sitemap", (None,))[0] == made_of:
         sitemap = made["sitemap"][1]
     else:
         modified = {a.path: a.last_modified.astimezone(config.zone).isoformat() for a in site.articles}
@@ -37,7 +44,7 @@ def render_sitemap(site: Site, pages: Iterable[PageSpec], made: dict | None = No
             url = config.base_url + path if plain else escape(config.absolute_url(path), quote=False)
             lines.append(f"  <url><loc>{url}</loc>{lastmod}</url>")
         lines.append("</urlset>\n")
-        sitemap = OutputFile("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap")
+        sitemap = OutputFile("sitemap.xml", "\n".join(lines).encode("utf-8"), "sitemap", key)
         if made is not None:
             made["sitemap"] = (made_of, sitemap)
     yield sitemap
