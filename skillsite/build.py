@@ -139,7 +139,7 @@ class Rendering:
 def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None,
                 made: dict | None = None, config: SiteConfig | None = None,
                 previous: Previous | None = None, changed: frozenset[str] | None = None,
-                keep_pages: bool = False, listed: Mapping[str, os.stat_result] | None = None,
+                keep_pages: bool = False, listed: Mapping[str, str] | None = None,
                 kept: Callable[[str, str], bool] | None = None) -> Rendering:
     """Everything a build produces but the pages' HTML, in memory. Articles with errors are
     left out and their errors collected, so that one run finds every problem. Raises
@@ -148,8 +148,8 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     ``changed``: the only article files that may have changed since ``previous`` was read
     (None: look at every file). ``made`` remembers feeds and the sitemap between builds in
     one process, and ``keep_pages`` indexes the pages by the articles they show, for a
-    rendering kept for the next one (``serve``). ``listed``: the article files, with their
-    status, as found just before (see unchanged.Inputs). A feed or sitemap for which
+    rendering kept for the next one (``serve``). ``listed``: the article files, with the
+    digests of their bytes, as found just before (see unchanged.Inputs). A feed or sitemap for which
     ``kept(path, key)`` is true is not made again: the output holds it already."""
     now = options.now or datetime.now(timezone.utc)
     cache = cache or BuildCache(None)

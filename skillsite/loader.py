@@ -99,8 +99,7 @@ def load_documents(config: SiteConfig, cache: BuildCache | None = None, jobs: in
 
 def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int = 1,
                  known: Mapping[str, SourceDocument] | None = None, before: Content | None = None,
-                 changed: frozenset[str] = frozenset(), listed: Mapping[str, os.stat_result] | None = None
-                 ) -> Content:
+                 changed: frozenset[str] = frozenset(), listed: Mapping[str, str] | None = None) -> Content:
     """Every article under the content folder, and every problem found in any of them.
     An article read before (same file, same bytes, same site settings) comes from ``known``
     (by digest: the last build's documents, without their Markdown) or from the cache
@@ -108,7 +107,7 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
     With ``before`` (the same folder read before: the same files, where only those in
     ``changed`` may have changed since, as a file watcher tells) nothing else is looked at,
     unless ``changed`` names a file it did not have: then every file is. ``listed``: the
-    article files, with their status, as found just before (see unchanged.Inputs)."""
+    article files, with the digests of their bytes, as found just before (see unchanged.Inputs)."""
     if not config.content_dir.is_dir():
         problem = Diagnostic(display_path(config.content_dir, config.site_dir), 0, "the content folder does not exist",
                              "create it and put the articles (.md files) in it, or set content: in site.yaml")
@@ -121,7 +120,7 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
         to_read = [file for file in files if file in changed]
     else:
         files, to_read = {}, list(listed) if listed is not None else article_paths(config.content_dir)
-    statuses = listed or {}
+    listed = listed or {}
     found: dict[str, tuple[str, str, str, dict | None]] = {}  # (path, content path, cache key, cached entry)
     fresh: dict[str, tuple[SplitFile, list[Diagnostic]]] = {}  # articles to read, by file: their parts
     site_prefix = os.path.join(config.site_dir, "")
@@ -130,19 +129,20 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
         path = (file[len(site_prefix):].replace(os.sep, "/") if file.startswith(site_prefix)
                 else display_path(Path(file), config.site_dir))
         try:
-            status = statuses.get(file) or os.stat(file)
-            file_digest, raw = cache.file_digest(file, status), None
+            file_digest, raw = listed.get(file), None
             if file_digest is None:
-                raw = _read(file, path, status)
-                file_digest = digest(raw)
-                cache.remember_file_digest(file, status, file_digest)
+                file_digest, raw = _digest_of(file, path, cache)
             key = _document_key(settings, path, file_digest)
             before_doc = known.get(key) if known else None
             cached = (cache.document(key) if before_doc is None else
                       {"meta": before_doc.meta, "lines": before_doc.field_lines, "body_line": before_doc.body_line,
                        "body": None, "problems": []})
             if cached is None:
-                text, warnings = strip_forbidden(decode(raw or _read(file, path, status), path), path)
+                if raw is None:
+                    raw = _read(file, path, os.stat(file))
+                    if digest(raw) != file_digest:  # changed since its digest was taken: keyed by what is read
+                        key = _document_key(settings, path, digest(raw))
+                text, warnings = strip_forbidden(decode(raw, path), path)
                 fresh[file] = (split(text, path), warnings)
         except FileProblem as problem:
             files[file] = problem.diagnostic
@@ -192,6 +192,19 @@ def _validation_settings(config: SiteConfig) -> str:
     """What front matter validation depends on besides the file itself."""
     return "|".join((",".join(c.key for c in config.categories), ",".join(a.key for a in config.audiences),
                      config.timezone))
+
+
+def _digest_of(file: str, path: str, cache: BuildCache) -> tuple[str, bytes | None]:
+    """The digest of a file's bytes, from the cache where its status is as recorded; and
+    its bytes, where they had to be read."""
+    status = os.stat(file)
+    known = cache.file_digest(file, status)
+    if known is not None:
+        return known, None
+    raw = _read(file, path, status)
+    known = digest(raw)
+    cache.remember_file_digest(file, status, known)
+    return known, raw
 
 
 def _read(file: str, path: str, status: os.stat_result) -> bytes:

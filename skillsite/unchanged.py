@@ -29,19 +29,19 @@ from .model import SourceDocument
 from .site import next_moment
 
 
-def _digests(files: Iterable[str], cache: BuildCache, statuses: dict[str, os.stat_result] | None = None) -> list[str]:
+def _digests(files: Iterable[str], cache: BuildCache, found: dict[str, str] | None = None) -> list[str]:
     """'path=digest' for each file (path strings: this runs for every article, every build);
-    each file's status goes into ``statuses``."""
+    each file's digest goes into ``found``."""
     parts = []
     for file in files:
         status = os.stat(file)
-        if statuses is not None:
-            statuses[file] = status
         known = cache.file_digest(file, status)
         if known is None:
             with open(file, "rb") as handle:
                 known = digest(handle.read())
             cache.remember_file_digest(file, status, known)
+        if found is not None:
+            found[file] = known
         parts.append(f"{file}={known}")
     return parts
 
@@ -69,9 +69,9 @@ class Inputs:
 
     fingerprint: str
     """A digest of it all: the same fingerprint, the same output."""
-    articles: Mapping[str, os.stat_result]
-    """The article files found, in order, with their status then (the build reads them
-    by it rather than looking at each again)."""
+    articles: Mapping[str, str]
+    """The article files found, in order, with the digests of their bytes (the build
+    takes them rather than looking at each file again)."""
 
 
 def inputs_fingerprint(config: SiteConfig, options: tuple, themes: Iterable[Path], cache: BuildCache) -> Inputs:
@@ -79,7 +79,7 @@ def inputs_fingerprint(config: SiteConfig, options: tuple, themes: Iterable[Path
     site = config.site_dir
     parts = [FINGERPRINT, repr(options), str(config.output_dir), config.base_url]
     parts += _digests([str(site / CONFIG_NAME)], cache)
-    articles: dict[str, os.stat_result] = {}
+    articles: dict[str, str] = {}
     parts += _digests(article_paths(config.content_dir), cache, articles)
     folders = [*themes, site / "static"]
     parts += [str(folder) for folder in folders]
