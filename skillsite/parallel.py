@@ -10,7 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 MIN_TASKS_PER_WORKER = 32
@@ -42,14 +43,29 @@ def map_in_processes(work: Callable[[Any, Any], Any], shared: Any, tasks: Sequen
     if before_fork is not None:
         before_fork(shared)
     _current_work = (work, shared)
+    workers = min(jobs, len(tasks) // MIN_TASKS_PER_WORKER)
+    chunks = (tasks[start:start + chunk] for start in range(0, len(tasks), chunk))
+    pending: deque[Future] = deque()
     try:
-        with ProcessPoolExecutor(min(jobs, len(tasks) // MIN_TASKS_PER_WORKER),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_run, tasks, chunksize=chunk)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            # a few chunks ahead of the consumer, not all: results not yet taken wait in
+            # memory (at 10,000 articles, pages rendered faster than written took 250 MB)
+            for part in chunks:
+                pending.append(pool.submit(_run, part))
+                if len(pending) >= workers * CHUNKS_AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
     finally:
+        for future in pending:  # the consumer stopped early (a failed write): no more work
+            future.cancel()
         _current_work = None
 
 
-def _run(task: Any) -> Any:
+CHUNKS_AHEAD = 4
+"""Chunks per worker submitted ahead of the one whose results are being taken."""
+
+
+def _run(tasks: Sequence[Any]) -> list[Any]:
     work, shared = _current_work
-    return work(shared, task)
+    return [work(shared, task) for task in tasks]

@@ -109,11 +109,11 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
     tree = _Tree(str(staging), str(output_dir), reuse,
                  _recorded_folders(staging, standby_folders) if reuse and standby_folders else {})
     manifest: dict[str, dict] = {}
-    claimed: dict[str, OutputFile | KeptFile] = {}
+    origins: dict[str, str] = {}  # what made each file, by path (not the file: its bytes, once written, may go)
     try:
         os.chmod(staging, 0o755)
         for file in files:
-            _check_collision(file, claimed)
+            _check_collision(file, origins)
             manifest[file.path] = _place(tree, file, previous.get(file.path))
         # extras first: a reused standby still holds pages of an older build, which the
         # post-write step (the search index) would otherwise index
@@ -168,13 +168,14 @@ def _staged(root: str, path: str) -> str:
     return f"{root}/{path}"
 
 
-def _check_collision(file: OutputFile | KeptFile, claimed: dict[str, OutputFile | KeptFile]) -> None:
+def _check_collision(file: OutputFile | KeptFile, origins: dict[str, str]) -> None:
     """Two outputs claiming one path: an error naming both."""
-    other = claimed.setdefault(file.path, file)
-    if other is not file:
+    other = origins.get(file.path)
+    if other is not None:
         raise BuildFailed([Diagnostic(file.path, 0, f"two outputs would be written to '{file.path}': "
-                                      f"{_origin(other)} and {_origin(file)}",
+                                      f"{other} and {_origin(file)}",
                                       "rename one of them (a static file may not replace a page)")])
+    origins[file.path] = _origin(file)
 
 
 def _origin(file: OutputFile | KeptFile) -> str:
@@ -344,13 +345,16 @@ def _folders_written(tree: _Tree, manifest: Mapping[str, dict]) -> dict:
     else:  # a new tree: each folder as this build left it, unless made or changed just now
         recent, modified = time.time_ns() - RACY_NS, {folder: _modified(tree.root, folder) for folder in tree.folders}
     names: dict[str, list[str]] = {folder: [] for folder, found in modified.items() if found < recent}
+    one_of_each: dict[str, str] = {}  # one string per name: 17,500 folders hold an index.html each
     for path in (*manifest, *tree.folders):
         folder, _, name = path.rpartition("/")
         if path and folder in names:
-            names[folder].append(name)
+            names[folder].append(one_of_each.setdefault(name, name))
+    for held in names.values():
+        held.sort()
     root = os.lstat(tree.root)
     return {"root": [root.st_dev, root.st_ino],
-            "folders": {folder: [modified[folder], sorted(held)] for folder, held in names.items()}}
+            "folders": {folder: [modified[folder], held] for folder, held in names.items()}}
 
 
 def _modified(root: str, folder: str) -> int:

@@ -4,6 +4,8 @@ followed, foreign folders are never replaced, debris is never published."""
 from __future__ import annotations
 
 import shutil
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import NOW, article, tree_bytes, write_tree
-from skillsite import writer
+from skillsite import parallel, writer
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
 from skillsite.config import load_config
@@ -238,3 +240,24 @@ def test_a_symlink_in_the_standby_is_replaced_and_nothing_is_written_through_it(
     shutil.copytree(root, clean, ignore=shutil.ignore_patterns(".skillsite-cache", "output", ".output.standby"))
     build(clean, BuildOptions(now=NOW))
     assert tree_bytes(root / "output") == tree_bytes(clean / "output")
+
+
+def test_the_writer_lets_each_file_go_once_written_and_pages_rendered_ahead_stay_few(tmp_path, monkeypatch):
+    # 120 files of 1 MB each, made one by one: held together, they would take 120 MB
+    files = (OutputFile(f"page-{n}/index.html", bytes([n]) * 2**20) for n in range(120))
+    tracemalloc.start()
+    try:
+        writer.write_site(files, tmp_path / "public")
+        writer_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        # rendered in processes: results the consumer has not taken yet wait in memory
+        monkeypatch.setattr(parallel, "MIN_TASKS_PER_WORKER", 1)
+        taken = 0
+        for content in parallel.map_in_processes(lambda size, n: b"x" * size, 2**20, range(80), jobs=2, chunk=1):
+            taken += len(content)
+            time.sleep(0.02)  # a consumer slower than the workers, as a writer on a slow disk
+        workers_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(list((tmp_path / "public").glob("page-*/index.html"))) == 120 and taken == 80 * 2**20
+    assert writer_peak < 20 * 2**20 and workers_peak < 24 * 2**20
