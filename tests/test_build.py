@@ -9,6 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from skillsite import parallel
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
 from conftest import NOW, REPO, article, tree_bytes
@@ -145,6 +146,18 @@ def test_site_templates_override_the_built_in_theme(site):
     assert run_cli("build", str(root)).exit_code == 0
     assert (root / "output/404.html").read_text() == "<!DOCTYPE html><title>x</title><p>Custom 404 for Test Board</p>\n"
     assert "<h1>Overridden</h1>" in (root / "output/articles/a/index.html").read_text()
+
+
+def test_files_in_a_themes_templates_that_no_page_uses_do_not_stop_a_parallel_build(sample_site, monkeypatch):
+    # pages go to worker processes: the templates are compiled once before, every one of them
+    monkeypatch.setattr(parallel, "MIN_TASKS_PER_WORKER", 1)
+    templates = sample_site / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "unused.html").write_text("{% if %}")  # does not compile
+    (templates / "sketch.html").write_bytes(b"\xff\xfe not UTF-8")
+    (templates / "notes.txt").write_bytes(b"\xff")
+    build(sample_site, BuildOptions(now=NOW, jobs=2))
+    assert (sample_site / "output/index.html").is_file()
 
 
 def test_readme_quickstart_has_exactly_the_two_commands():
