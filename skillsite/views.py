@@ -22,8 +22,7 @@ Every page gets ``site`` and ``page``:
 and, by template: ``article`` (article.html; its ``related`` are cards), ``articles`` +
 ``pager`` (index.html, listing.html), ``term`` + ``taxonomy`` (listing.html),
 ``taxonomy`` + ``terms`` (terms.html; a term has title, heading ("For jobseekers" for an
-audience), url, description, count), ``years`` (archive.html: year, and its articles: title, url, date,
-lang, dir), ``target``
+audience), url, description, count), ``years`` (archive.html), ``target``
 (redirect.html); search.html gets only ``site`` and ``page``.
 """
 
@@ -144,26 +143,17 @@ class Views:
         term = self._terms[(taxonomy, key)]
         return {"title": term.name, "url": self.url(term.path)}
 
-    def _entry(self, article: Article) -> dict:
-        """What an archive line shows of an article, and what every card starts with."""
-        meta = article.meta
-        language = self.site.config.language
-        lang = meta.lang or language
-        return {"title": meta.title, "url": self.url(article.path), "date": date_view(meta.date, self._zone),
-                "lang": lang if lang != language else None, "dir": text_direction(lang)}
-
     def _card(self, article: Article) -> dict:
+        meta = article.meta
+        lang = meta.lang or self.site.config.language
         return {
-            **self._entry(article), "summary": article.summary, "reading_minutes": article.reading_minutes,
+            "title": meta.title, "url": self.url(article.path), "summary": article.summary,
+            "date": date_view(meta.date, self._zone), "reading_minutes": article.reading_minutes,
             "author": self._link("author", article.author_key),
-            "category": self._link("category", article.meta.category), "draft": article.meta.draft,
+            "category": self._link("category", meta.category),
+            "lang": lang if lang != self.site.config.language else None, "dir": text_direction(lang),
+            "draft": meta.draft,
         }
-
-    def archive_entries(self, slugs) -> list[dict]:
-        """The archive's lines, in the given order: of each card, only title, url, date, lang
-        and dir (the archive lists every article: the rest of a card costs more than it shows)."""
-        by_slug = self.site.by_slug
-        return [self._entry(by_slug[slug]) for slug in slugs]
 
     def cards(self, slugs) -> list[dict]:
         """Cards for listings, in the given order."""

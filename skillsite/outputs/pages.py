@@ -184,7 +184,7 @@ def page_specs(site: Site, renderer: PageRenderer, only: frozenset[str] | None =
     if wanted("archive/"):
         # the cards in order say it all: their dates make the years
         yield renderer.page("archive.html", "archive/", "Archive", inputs=lambda: tuple(map(views.card_key, slugs)),
-                            values=lambda: {"years": [{"year": year, "articles": views.archive_entries(members)}
+                            values=lambda: {"years": [{"year": year, "articles": views.cards(members)}
                                                       for year, members in _archive_years(site)]}, shows=slugs)
     if config.search and wanted("search/"):
         yield renderer.page("search.html", "search/", "Search", f"Search the articles of {config.title}.")
