@@ -48,17 +48,21 @@ def map_in_processes(work: Callable[[Any, Any], Any], shared: Any, tasks: Sequen
     pending: deque[Future] = deque()
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            # a few chunks ahead of the consumer, not all: results not yet taken wait in
-            # memory (at 10,000 articles, pages rendered faster than written took 250 MB)
-            for part in chunks:
-                pending.append(pool.submit(_run, part))
-                if len(pending) >= workers * CHUNKS_AHEAD:
+            try:
+                # a few chunks ahead of the consumer, not all: results not yet taken wait in
+                # memory (at 10,000 articles, pages rendered faster than written took 100 MB)
+                for part in chunks:
+                    pending.append(pool.submit(_run, part))
+                    if len(pending) >= workers * CHUNKS_AHEAD:
+                        yield from pending.popleft().result()
+                while pending:
                     yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
+            finally:
+                # the consumer stopped early (a failed write, an error, Ctrl+C): no more
+                # work, before the pool waits for what is under way
+                for future in pending:
+                    future.cancel()
     finally:
-        for future in pending:  # the consumer stopped early (a failed write): no more work
-            future.cancel()
         _current_work = None
 
 

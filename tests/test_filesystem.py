@@ -261,3 +261,21 @@ def test_the_writer_lets_each_file_go_once_written_and_pages_rendered_ahead_stay
         tracemalloc.stop()
     assert len(list((tmp_path / "public").glob("page-*/index.html"))) == 120 and taken == 80 * 2**20
     assert writer_peak < 20 * 2**20 and workers_peak < 24 * 2**20
+
+
+def test_work_not_yet_started_is_dropped_when_the_consumer_stops(tmp_path, monkeypatch):
+    # a failed write stops taking pages: what the workers have not begun is not rendered
+    monkeypatch.setattr(parallel, "MIN_TASKS_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "CHUNKS_AHEAD", 20)  # 40 chunks submitted ahead
+
+    def work(folder, n):
+        (folder / str(n)).touch()
+        time.sleep(0.2)
+        return n
+
+    results = parallel.map_in_processes(work, tmp_path, range(100), jobs=2, chunk=1)
+    assert next(results) == 0
+    results.close()
+    started = len(list(tmp_path.iterdir()))
+    # of the 40, only those begun or handed to the workers' queue (a few) ran
+    assert 1 <= started <= 10
