@@ -130,6 +130,8 @@ class FrontMatterFacts:
     """Feed ids used twice."""
     publication: Publication
     targets: LinkTargets
+    since: datetime
+    """The moment they were derived at."""
     until: datetime | None
     """When the clock changes what is published: from then on they are derived again."""
 
@@ -139,7 +141,8 @@ def front_matter_facts(config: SiteConfig, documents: tuple[SourceDocument, ...]
     """The facts of ``documents``: ``before``'s where only bodies changed since (the same
     files in the same order, each with the same front matter), else derived anew."""
     if (before is not None and before.config == config and before.rules == rules
-            and (before.until is None or now < before.until) and _bodies_edited_only(before.documents, documents)):
+            and before.since <= now and (before.until is None or now < before.until)
+            and _bodies_edited_only(before.documents, documents)):
         swapped = {old.path: new for old, new in zip(before.documents, documents) if old is not new}
         held = before.publication
         publication = Publication(*(tuple(swapped.get(d.path, d) for d in group) if swapped else group
@@ -148,15 +151,16 @@ def front_matter_facts(config: SiteConfig, documents: tuple[SourceDocument, ...]
     drafts, future, expired = rules
     publication = select_published(documents, now, drafts=drafts, future=future, expired=expired)
     return FrontMatterFacts(config, rules, documents, tuple(guid_collisions(config, documents)), publication,
-                            link_targets(config, publication.published), next_moment(documents, now))
+                            link_targets(config, publication.published), now, next_moment(documents, now))
 
 
 def _bodies_edited_only(before: tuple[SourceDocument, ...], now: tuple[SourceDocument, ...]) -> bool:
     """True when ``now`` are the files of ``before``, in order, with the same front matter
-    (and on the same lines: problems name them)."""
+    (and on the same lines: problems name them). Front matter is compared as written: one
+    instant in two time zones is one date to ``==``, but two days in a feed id."""
     return len(before) == len(now) and all(
-        old is new or (old.path == new.path and old.content_path == new.content_path and old.meta == new.meta
-                       and old.field_lines == new.field_lines)
+        old is new or (old.path == new.path and old.content_path == new.content_path
+                       and repr(old.meta) == repr(new.meta) and old.field_lines == new.field_lines)
         for old, new in zip(before, now))
 
 

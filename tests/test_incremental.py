@@ -352,6 +352,11 @@ def test_serve_derives_publication_and_link_targets_again_only_when_front_matter
     fresh = Preview(root, running.options, log=lambda _: None)
     fresh.rebuild()
     assert running.files == fresh.files
+    running.options = options  # the clock set back: Later is held back again
+    save(article("A", "A fourth body.\n", date="2024-01-01 10:00"))
+    assert "articles/later/index.html" not in running.files
+    running.options = replace(options, now=datetime(2024, 7, 1, tzinfo=timezone.utc))
+    save(article("A", "A fifth body.\n", date="2024-01-01 10:00"))
     monkeypatch.setattr(site_module, "select_published", must_not_run)
     with pytest.raises(AssertionError, match="derived again"):  # a title edit: derived again
         save(article("A new title", "A third body.\n", date="2024-01-01 10:00"))
