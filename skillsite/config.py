@@ -125,6 +125,9 @@ def load_config(site_dir: Path, base_url: str | None = None, output: Path | None
     except UnicodeDecodeError as exc:
         raise BuildFailed([Diagnostic(CONFIG_NAME, text_line(exc), "the file is not UTF-8 text",
                                       "save it as UTF-8 in your editor")], 2) from None
+    except OSError as exc:
+        raise BuildFailed([Diagnostic(CONFIG_NAME, 0, f"cannot read {CONFIG_NAME}: {exc.strerror}",
+                                      "check that it is a file this user may read")], 2) from None
     try:
         root = read_yaml(text, CONFIG_NAME)
     except YamlError as exc:

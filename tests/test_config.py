@@ -54,6 +54,14 @@ def test_reports_a_missing_site_yaml_and_how_to_point_at_the_site(tmp_path):
     ]
 
 
+def test_reports_a_site_yaml_that_cannot_be_read(tmp_path):
+    (tmp_path / "site.yaml").mkdir()  # a folder where the file should be (root reads any file)
+    assert config_errors(tmp_path) == [
+        "site.yaml: error: cannot read site.yaml: Is a directory\n"
+        "  hint: check that it is a file this user may read"
+    ]
+
+
 def test_rejects_a_site_yaml_that_is_not_utf8_naming_the_line_of_the_bad_byte(site):
     latin1 = MINIMAL_CONFIG.encode("utf-8").replace(b"example.org/", b"exampl\xe9.org/")
     assert errors_for(site, latin1) == [
