@@ -62,7 +62,9 @@ class Preview:
         """Build again; on errors keep the last good pages and remember the problems.
         ``changed``: the only article files changed since the last build (None: any file
         may have changed)."""
-        # Only the first build may fork workers: later ones run beside the server's threads.
+        # Only the first build may fork workers: later ones run beside the server's request
+        # threads. The watcher's thread is running already, but the forked workers run only
+        # the build's own code and never touch its state.
         jobs = self.options.jobs if self.generation == 0 else 1
         changed = None if self._look_at_everything else changed
         if changed is None:

@@ -54,9 +54,9 @@ RSS = FeedFormat("feed.xml", "application/rss+xml", "RSS")
 ATOM = FeedFormat("atom.xml", "application/atom+xml", "Atom")
 JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed")
 FEED_FORMATS = (RSS, ATOM, JSON_FEED)
+"""Every format each feed is written in, in the order pages announce them."""
 _FORMATS = ((RSS, "rss feed"), (ATOM, "atom feed"), (JSON_FEED, "json feed"))
 """Each format, with the origin its files are known by."""
-"""Every format each feed is written in, in the order pages announce them."""
 
 
 @dataclass(frozen=True, slots=True)
