@@ -104,12 +104,13 @@ class Preview:
             # the pages served, where the site was patched: a page it did not describe again is
             # as it was, so the last build's files and keys are copied whole and the rest replaced
             files, keys = dict(self.files), dict(self._keys)
-            for path in self._other_paths - others.keys():
+            # a page wins over another file at its path (build refuses such a site), as when made afresh
+            for path in self._other_paths - others.keys() - keys.keys():
                 del files[path]
+            files.update((path, content) for path, content in others.items() if path not in keys)
             pages = [page for page, old in zip(pages, served) if page is not old]
         else:
-            files, keys = {}, {}
-        files.update(others)
+            files, keys = dict(others), {}
         for page in page_files(rendering, lambda path, key: self._keys.get(path) == key, jobs, pages):
             files[page.path] = self.files[page.path] if isinstance(page, KeptFile) else page.content
             keys[page.path] = page.key

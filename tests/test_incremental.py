@@ -362,6 +362,20 @@ def test_serve_derives_publication_and_link_targets_again_only_when_front_matter
         save(article("A new title", "A third body.\n", date="2024-01-01 10:00"))
 
 
+def test_serve_keeps_a_page_over_a_static_file_at_its_path_save_after_save(sample_site):
+    (sample_site / "static").mkdir(exist_ok=True)
+    (sample_site / "static/404.html").write_text("a static file where the 404 page goes")
+    running = Preview(sample_site, BuildOptions(now=NOW, drafts=True, jobs=1), log=lambda _: None)
+    running.rebuild()
+    page = running.files["404.html"]
+    assert b"a static file" not in page
+    for edit in (EDITS["body"], lambda root: (root / "static/404.html").unlink()):
+        before = watched_state(sample_site)
+        edit(sample_site)
+        running.rebuild_after(watcher_changes(before, watched_state(sample_site)))
+        assert running.files["404.html"] == page
+
+
 def test_serve_lets_the_builds_of_earlier_saves_go_and_still_matches_a_fresh_serve(site):
     root = site({f"content/jobs/a{n:03}.md": article(f"Article {n}", date=f"2024-01-{1 + n // 24:02} {n % 24:02}:00",
                                                      tags=f"[t{n % 50}, u{n // 50}]")
