@@ -23,6 +23,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -252,6 +253,19 @@ class BuildCache:
                 and time.time_ns() - status.st_mtime_ns > RACY_NS):
             return entry[3]
         return None
+
+    def digest_of(self, file: str, read: Callable[[os.stat_result], bytes]) -> tuple[str, bytes | None]:
+        """The digest of a file's bytes: from the cache where its status is as recorded
+        (see ``file_digest``), else read by ``read`` (given the status) and remembered;
+        and the bytes, where they were read."""
+        status = os.stat(file)
+        known = self.file_digest(file, status)
+        if known is not None:
+            return known, None
+        raw = read(status)
+        known = digest(raw)
+        self.remember_file_digest(file, status, known)
+        return known, raw
 
     def remember_file_digest(self, file: Path | str, status: os.stat_result, content_digest: str) -> None:
         """Remember a file's digest with the status it was read at."""

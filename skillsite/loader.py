@@ -131,7 +131,7 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
         try:
             file_digest, raw = listed.get(file), None
             if file_digest is None:
-                file_digest, raw = _digest_of(file, path, cache)
+                file_digest, raw = cache.digest_of(file, lambda status: _read(file, path, status))
             key = _document_key(settings, path, file_digest)
             before_doc = known.get(key) if known else None
             cached = (cache.document(key) if before_doc is None else
@@ -140,8 +140,9 @@ def read_content(config: SiteConfig, cache: BuildCache | None = None, jobs: int 
             if cached is None:
                 if raw is None:
                     raw = _read(file, path, os.stat(file))
-                    if digest(raw) != file_digest:  # changed since its digest was taken: keyed by what is read
-                        key = _document_key(settings, path, digest(raw))
+                    read_digest = digest(raw)
+                    if read_digest != file_digest:  # changed since its digest was taken: keyed by what is read
+                        key = _document_key(settings, path, read_digest)
                 text, warnings = strip_forbidden(decode(raw, path), path)
                 fresh[file] = (split(text, path), warnings)
         except FileProblem as problem:
@@ -192,19 +193,6 @@ def _validation_settings(config: SiteConfig) -> str:
     """What front matter validation depends on besides the file itself."""
     return "|".join((",".join(c.key for c in config.categories), ",".join(a.key for a in config.audiences),
                      config.timezone))
-
-
-def _digest_of(file: str, path: str, cache: BuildCache) -> tuple[str, bytes | None]:
-    """The digest of a file's bytes, from the cache where its status is as recorded; and
-    its bytes, where they had to be read."""
-    status = os.stat(file)
-    known = cache.file_digest(file, status)
-    if known is not None:
-        return known, None
-    raw = _read(file, path, status)
-    known = digest(raw)
-    cache.remember_file_digest(file, status, known)
-    return known, raw
 
 
 def _read(file: str, path: str, status: os.stat_result) -> bytes:

@@ -34,12 +34,7 @@ def _digests(files: Iterable[str], cache: BuildCache, found: dict[str, str] | No
     each file's digest goes into ``found``."""
     parts = []
     for file in files:
-        status = os.stat(file)
-        known = cache.file_digest(file, status)
-        if known is None:
-            with open(file, "rb") as handle:
-                known = digest(handle.read())
-            cache.remember_file_digest(file, status, known)
+        known, _ = cache.digest_of(file, lambda status, file=file: Path(file).read_bytes())
         if found is not None:
             found[file] = known
         parts.append(f"{file}={known}")
