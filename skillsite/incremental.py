@@ -62,7 +62,7 @@ def produce_pages(specs: Sequence[PageSpec], env: jinja2.Environment, templates:
     for index, spec in enumerate(specs):
         key = page_key(templates, spec)
         if reusable(spec.path, key):
-            yield KeptFile(spec.path, key)
+            yield KeptFile(spec.path, key, spec.template)  # named as a rendered page is
         else:
             to_render.append((index, key))
     rendered = map_in_processes(_render, (env, specs), [index for index, _ in to_render], jobs,

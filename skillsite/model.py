@@ -269,4 +269,4 @@ class KeptFile:
     key: str
     """The digest of what it was made from (unchanged)."""
     origin: str = ""
-    """What produced it, for collision messages and counts (a page where empty)."""
+    """What produced it, for collision messages and counts (a page: its template)."""

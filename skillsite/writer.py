@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from .digests import RACY_NS, digest
 from .incremental import unchanged_on_disk
@@ -110,10 +110,11 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
                  _recorded_folders(staging, standby_folders) if reuse and standby_folders else {})
     manifest: dict[str, dict] = {}
     origins: dict[str, str] = {}  # what made each file, by path (not the file: its bytes, once written, may go)
+    claimed: dict[str, str] = {}  # each folder the files need, with the first file that needed it
     try:
         os.chmod(staging, 0o755)
         for file in files:
-            _check_collision(file, origins)
+            _check_collision(file, origins, claimed)
             manifest[file.path] = _place(tree, file, previous.get(file.path))
         # extras first: a reused standby still holds pages of an older build, which the
         # post-write step (the search index) would otherwise index
@@ -168,18 +169,36 @@ def _staged(root: str, path: str) -> str:
     return f"{root}/{path}"
 
 
-def _check_collision(file: OutputFile | KeptFile, origins: dict[str, str]) -> None:
-    """Two outputs claiming one path: an error naming both."""
+def _check_collision(file: OutputFile | KeptFile, origins: dict[str, str], claimed: dict[str, str]) -> None:
+    """Two outputs claiming one path, or one output's path a folder another needs (the
+    writer would otherwise replace the first by that folder, silently): an error naming both.
+    ``claimed`` maps each folder the files so far need to the first of them."""
     other = origins.get(file.path)
     if other is not None:
         raise BuildFailed([Diagnostic(file.path, 0, f"two outputs would be written to '{file.path}': "
                                       f"{other} and {_origin(file)}",
                                       "rename one of them (a static file may not replace a page)")])
-    origins[file.path] = _origin(file)
+    origin = _origin(file)
+    if file.path in claimed:
+        inside = claimed[file.path]
+        _folder_collision(file.path, origin, inside, origins[inside])
+    origins[file.path] = origin
+    folder = file.path.rpartition("/")[0]
+    while folder and folder not in claimed:  # the folders above one claimed are claimed already
+        if folder in origins:
+            _folder_collision(folder, origins[folder], file.path, origin)
+        claimed[folder] = file.path
+        folder = folder.rpartition("/")[0]
+
+
+def _folder_collision(path: str, origin: str, inside: str, inside_origin: str) -> NoReturn:
+    raise BuildFailed([Diagnostic(path, 0, f"'{path}' would be both a file ({origin}) and the folder "
+                                  f"holding '{inside}' ({inside_origin})",
+                                  "rename one of them (a static file may not replace a page)")])
 
 
 def _origin(file: OutputFile | KeptFile) -> str:
-    return getattr(file, "origin", "") or "a page kept from the last build"
+    return file.origin or "a file kept from the last build"
 
 
 def _place(tree: _Tree, file: OutputFile | KeptFile, recorded: dict | None) -> dict:

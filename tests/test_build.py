@@ -130,6 +130,25 @@ def test_a_static_file_may_not_replace_a_page(site):
     assert "two outputs would be written to 'articles/a/index.html'" in result.output
 
 
+@pytest.mark.parametrize("static, message", [
+    ("static/articles/a/index.html/notes.txt", "'articles/a/index.html' would be both a file (article.html) "
+                                               "and the folder holding 'articles/a/index.html/notes.txt'"),
+    ("static/category", "'category' would be both a file (static file"),
+])
+def test_a_static_file_may_not_turn_a_page_into_a_folder_or_take_a_pages_folder(site, static, message):
+    root = site({"content/jobs/a.md": article()})
+    assert run_cli("build", str(root)).exit_code == 0
+    before = tree_bytes(root / "output")
+    (root / static).parent.mkdir(parents=True, exist_ok=True)
+    (root / static).write_text("sneaky")
+    for _ in range(2):  # a new tree, then the standby
+        result = run_cli("build", str(root))
+        assert result.exit_code == 1
+        assert message in result.output
+        assert "Traceback" not in result.output
+        assert tree_bytes(root / "output") == before
+
+
 def test_nothing_is_written_outside_the_output_folder(site):
     root = site({"content/jobs/a.md": article()})
     before = sorted(p.name for p in root.parent.iterdir())
