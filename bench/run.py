@@ -5,6 +5,8 @@ Generates N articles with ../shared/bench/make_corpus.py into a temporary site, 
 each in a fresh process (so peak memory is the build's own):
 
 - floor.py (markdown-it-py alone) on one and on two processes, the reference;
+- parser_floor.py: floor.py's steps with skillsite's parser and sanitiser (and the C YAML
+  loader), on two processes: what the cold build cannot go below;
 - a cold build (no previous output);
 - a rebuild with nothing changed;
 - a rebuild after editing one article's body, and after editing one article's title
@@ -173,6 +175,10 @@ def main() -> None:
             rows.append((f"floor.py --jobs {jobs}", timed([sys.executable, str(args.shared_bench / "floor.py"),
                                                             str(site / "content"), str(workdir / "floor"),
                                                             "--jobs", str(jobs)])))
+        shutil.rmtree(workdir / "floor", ignore_errors=True)
+        rows.append(("skillsite's parser alone -j2", timed([sys.executable, str(REPO / "bench" / "parser_floor.py"),
+                                                            str(site / "content"), str(workdir / "floor"),
+                                                            "--jobs", "2"])))
         rows.append(("skillsite cold build", timed(build_command(site))))
         rows.append(("rebuild, nothing changed", timed(build_command(site))))
         edit_first_article(site, "body")
