@@ -61,6 +61,7 @@ class SearchIndex:
     """The search index as the writer's post-write step: run again only when a page changed."""
 
     folder = f"{BUNDLE}/"
+    purpose = "the search index"
 
     def inputs_key(self, manifest) -> str:
         """A digest of every page Pagefind reads."""

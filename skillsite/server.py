@@ -31,6 +31,7 @@ from .model import BuildFailed, Diagnostic, KeptFile
 from .outputs.pages import PageSpec
 from .parallel import default_jobs
 from .templates import builtin_themes_dir
+from .writer import PathClaims
 
 EVENTS_PATH = "/_skillsite/events"
 # Reloads the page when the server reports a newer build than the one the page came from.
@@ -100,14 +101,16 @@ class Preview:
         others = {file.path: file.content for file in rendering.files}
         pages: Sequence[PageSpec] = rendering.pages
         served_templates, served = self._served
-        if served_templates == rendering.templates and _same_paths(pages, served):
+        same_pages = served_templates == rendering.templates and _same_paths(pages, served)
+        if not (same_pages and others.keys() == self._other_paths):  # the paths served passed already
+            _claim_paths(rendering)
+        if same_pages:
             # the pages served, where the site was patched: a page it did not describe again is
             # as it was, so the last build's files and keys are copied whole and the rest replaced
             files, keys = dict(self.files), dict(self._keys)
-            # a page wins over another file at its path (build refuses such a site), as when made afresh
-            for path in self._other_paths - others.keys() - keys.keys():
+            for path in self._other_paths - others.keys():  # never a page's: pages and files never share one
                 del files[path]
-            files.update((path, content) for path, content in others.items() if path not in keys)
+            files.update(others)
             pages = [page for page, old in zip(pages, served) if page is not old]
         else:
             files, keys = dict(others), {}
@@ -182,6 +185,16 @@ _FEW_CHANGES = 64
 def _same_paths(pages: Sequence[PageSpec], served: Sequence[PageSpec]) -> bool:
     """True when both have the same pages, in order (a patched site keeps its pages)."""
     return len(pages) == len(served) and all(page is old or page.path == old.path for page, old in zip(pages, served))
+
+
+def _claim_paths(rendering: Rendering) -> None:
+    """Refuse what ``build`` refuses: two files at one path, or a file where another needs a
+    folder (a static file beside a page). Raises BuildFailed."""
+    claims = PathClaims()  # no search index in serve
+    for page in rendering.pages:
+        claims.claim(page.path, page.template)
+    for file in rendering.files:
+        claims.claim(file.path, file.origin)
 
 
 def _not_debris(change: watchfiles.Change, path: str) -> bool:

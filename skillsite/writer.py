@@ -68,6 +68,8 @@ class PostWrite(Protocol):
 
     folder: str
     """The folder of the output it writes (``pagefind/``)."""
+    purpose: str
+    """What it makes, for messages (``the search index``)."""
 
     def inputs_key(self, manifest: Mapping[str, dict]) -> str:
         """A digest of what it reads, from the entries of the files written so far."""
@@ -109,12 +111,11 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
     tree = _Tree(str(staging), str(output_dir), reuse,
                  _recorded_folders(staging, standby_folders) if reuse and standby_folders else {})
     manifest: dict[str, dict] = {}
-    origins: dict[str, str] = {}  # what made each file, by path (not the file: its bytes, once written, may go)
-    claimed: dict[str, str] = {}  # each folder the files need, with the first file that needed it
+    claims = PathClaims(post_write)  # what made each file (not the file: its bytes, once written, may go)
     try:
         os.chmod(staging, 0o755)
         for file in files:
-            _check_collision(file, origins, claimed)
+            claims.claim(file.path, file.origin)
             manifest[file.path] = _place(tree, file, previous.get(file.path))
         # extras first: a reused standby still holds pages of an older build, which the
         # post-write step (the search index) would otherwise index
@@ -169,36 +170,41 @@ def _staged(root: str, path: str) -> str:
     return f"{root}/{path}"
 
 
-def _check_collision(file: OutputFile | KeptFile, origins: dict[str, str], claimed: dict[str, str]) -> None:
-    """Two outputs claiming one path, or one output's path a folder another needs (the
-    writer would otherwise replace the first by that folder, silently): an error naming both.
-    ``claimed`` maps each folder the files so far need to the first of them."""
-    other = origins.get(file.path)
-    if other is not None:
-        raise BuildFailed([Diagnostic(file.path, 0, f"two outputs would be written to '{file.path}': "
-                                      f"{other} and {_origin(file)}",
-                                      "rename one of them (a static file may not replace a page)")])
-    origin = _origin(file)
-    if file.path in claimed:
-        inside = claimed[file.path]
-        _folder_collision(file.path, origin, inside, origins[inside])
-    origins[file.path] = origin
-    folder = file.path.rpartition("/")[0]
-    while folder and folder not in claimed:  # the folders above one claimed are claimed already
-        if folder in origins:
-            _folder_collision(folder, origins[folder], file.path, origin)
-        claimed[folder] = file.path
-        folder = folder.rpartition("/")[0]
+class PathClaims:
+    """The paths of a site's files, each taken once. Two files at one path, or a file at a
+    path another file needs as its folder (the writer would replace the one by that folder,
+    silently), raise BuildFailed naming both."""
 
+    def __init__(self, post_write: PostWrite | None = None):
+        self._origins: dict[str, str] = {}  # what made each file, by path
+        self._folders: dict[str, str] = {}  # each folder the files need, with the first file that needed it
+        if post_write:  # its folder is taken before any file: a file there would be replaced
+            self._origins[post_write.folder] = post_write.purpose
+            self._folders[post_write.folder.rstrip("/")] = post_write.folder
 
-def _folder_collision(path: str, origin: str, inside: str, inside_origin: str) -> NoReturn:
-    raise BuildFailed([Diagnostic(path, 0, f"'{path}' would be both a file ({origin}) and the folder "
-                                  f"holding '{inside}' ({inside_origin})",
-                                  "rename one of them (a static file may not replace a page)")])
+    def claim(self, path: str, origin: str) -> None:
+        """Take ``path`` for a file made by ``origin``."""
+        other = self._origins.get(path)
+        if other is not None:
+            raise BuildFailed([Diagnostic(path, 0, f"two outputs would be written to '{path}': {other} and {origin}",
+                                          "rename one of them (a static file may not replace a page)")])
+        if path in self._folders:
+            inside = self._folders[path]
+            self._collision(path, origin, inside, self._origins[inside])
+        self._origins[path] = origin
+        folder = path.rpartition("/")[0]
+        while folder and folder not in self._folders:  # the folders above one taken are taken already
+            if folder in self._origins:
+                self._collision(folder, self._origins[folder], path, origin)
+            self._folders[folder] = path
+            folder = folder.rpartition("/")[0]
 
-
-def _origin(file: OutputFile | KeptFile) -> str:
-    return file.origin or "a file kept from the last build"
+    @staticmethod
+    def _collision(path: str, origin: str, inside: str, inside_origin: str) -> NoReturn:
+        raise BuildFailed([Diagnostic(path, 0, f"'{path}' would be both a file ({origin}) and the folder "
+                                      f"holding '{inside}' ({inside_origin})",
+                                      "rename one of them (a static file may not take a path the site's pages, "
+                                      "feeds or search index need)")])
 
 
 def _place(tree: _Tree, file: OutputFile | KeptFile, recorded: dict | None) -> dict:

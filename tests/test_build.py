@@ -134,6 +134,7 @@ def test_a_static_file_may_not_replace_a_page(site):
     ("static/articles/a/index.html/notes.txt", "'articles/a/index.html' would be both a file (article.html) "
                                                "and the folder holding 'articles/a/index.html/notes.txt'"),
     ("static/category", "'category' would be both a file (static file"),
+    ("static/pagefind", "'pagefind' would be both a file (static file"),
 ])
 def test_a_static_file_may_not_turn_a_page_into_a_folder_or_take_a_pages_folder(site, static, message):
     root = site({"content/jobs/a.md": article()})

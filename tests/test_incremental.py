@@ -358,18 +358,27 @@ def test_serve_derives_publication_and_link_targets_again_only_when_front_matter
         save(article("A new title", "A third body.\n", date="2024-01-01 10:00"))
 
 
-def test_serve_keeps_a_page_over_a_static_file_at_its_path_save_after_save(sample_site):
-    (sample_site / "static").mkdir(exist_ok=True)
-    (sample_site / "static/404.html").write_text("a static file where the 404 page goes")
+@pytest.mark.parametrize("static", ["static/404.html", "static/category", "static/category/index.html/a.txt"])
+def test_serve_refuses_a_static_file_where_the_site_needs_the_path_as_build_does(sample_site, static):
     running = Preview(sample_site, BuildOptions(now=NOW, drafts=True, jobs=1), log=lambda _: None)
     running.rebuild()
-    page = running.files["404.html"]
-    assert b"a static file" not in page
-    for edit in (EDITS["body"], lambda root: (root / "static/404.html").unlink()):
+    served = dict(running.files)
+    before = watched_state(sample_site)
+    (sample_site / static).parent.mkdir(parents=True, exist_ok=True)
+    (sample_site / static).write_text("a static file where the site needs the path")
+    running.rebuild_after(watcher_changes(before, watched_state(sample_site)))
+    with pytest.raises(BuildFailed) as refused:
+        build(sample_site, running.options)
+    assert running.problems == tuple(refused.value.diagnostics)
+    assert running.files == served  # the last good site is still served
+    for edit in (EDITS["body"], lambda root: (root / static).unlink()):  # a save with it, then without
         before = watched_state(sample_site)
         edit(sample_site)
         running.rebuild_after(watcher_changes(before, watched_state(sample_site)))
-        assert running.files["404.html"] == page
+    assert running.problems == ()
+    fresh = Preview(sample_site, running.options, log=lambda _: None)
+    fresh.rebuild()
+    assert running.files == fresh.files
 
 
 def test_serve_lets_the_builds_of_earlier_saves_go_and_still_matches_a_fresh_serve(site):
