@@ -85,8 +85,15 @@ def open_page(browser, url: str, width: int, scheme: str = "light", javascript: 
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
     if "search/?q=" in url:
-        page.wait_for_selector(".pagefind-ui__result")
+        wait_for_search_results(page)
     return page, errors
+
+
+def wait_for_search_results(page) -> None:
+    """Until Pagefind has shown its results: each is a placeholder ('. . .', class
+    pagefind-ui__loading) until its fragment has loaded."""
+    page.wait_for_selector(".pagefind-ui__result")
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
 
 
 def serious_violations(page) -> list[str]:
@@ -158,7 +165,7 @@ def test_the_header_search_box_leads_to_results(browser, sample):
     page.fill("#site-search-q", "networking")
     page.press("#site-search-q", "Enter")
     page.wait_for_url(re.compile(r"/search/\?q=networking$"))
-    page.wait_for_selector(".pagefind-ui__result")
+    wait_for_search_results(page)
     assert "Building Your Network Through Professional Associations" in page.locator(
         ".pagefind-ui__result-title").all_inner_texts()
     assert page.input_value("#site-search-q") == "networking"
