@@ -170,15 +170,12 @@ def main() -> None:
         config = (REPO / "site.yaml").read_text(encoding="utf-8")
         (site / "site.yaml").write_text(config + "\nsearch: false\n", encoding="utf-8")
         rows = []
-        for jobs in (1, 2):
+        references = [(f"floor.py --jobs {jobs}", args.shared_bench / "floor.py", jobs) for jobs in (1, 2)]
+        references.append(("skillsite's parser alone -j2", REPO / "bench" / "parser_floor.py", 2))
+        for name, script, jobs in references:
             shutil.rmtree(workdir / "floor", ignore_errors=True)
-            rows.append((f"floor.py --jobs {jobs}", timed([sys.executable, str(args.shared_bench / "floor.py"),
-                                                            str(site / "content"), str(workdir / "floor"),
-                                                            "--jobs", str(jobs)])))
-        shutil.rmtree(workdir / "floor", ignore_errors=True)
-        rows.append(("skillsite's parser alone -j2", timed([sys.executable, str(REPO / "bench" / "parser_floor.py"),
-                                                            str(site / "content"), str(workdir / "floor"),
-                                                            "--jobs", "2"])))
+            rows.append((name, timed([sys.executable, str(script), str(site / "content"), str(workdir / "floor"),
+                                      "--jobs", str(jobs)])))
         rows.append(("skillsite cold build", timed(build_command(site))))
         rows.append(("rebuild, nothing changed", timed(build_command(site))))
         edit_first_article(site, "body")

@@ -111,7 +111,7 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
     tree = _Tree(str(staging), str(output_dir), reuse,
                  _recorded_folders(staging, standby_folders) if reuse and standby_folders else {})
     manifest: dict[str, dict] = {}
-    claims = PathClaims(post_write)  # what made each file (not the file: its bytes, once written, may go)
+    claims = PathClaims(post_write)  # by origin, not by file: a file's bytes, once written, may go
     try:
         os.chmod(staging, 0o755)
         for file in files:
@@ -177,10 +177,9 @@ class PathClaims:
 
     def __init__(self, post_write: PostWrite | None = None):
         self._origins: dict[str, str] = {}  # what made each file, by path
-        self._folders: dict[str, str] = {}  # each folder the files need, with the first file that needed it
+        self._folders: dict[str, tuple[str, str]] = {}  # each folder the files need: the first (path, origin)
         if post_write:  # its folder is taken before any file: a file there would be replaced
-            self._origins[post_write.folder] = post_write.purpose
-            self._folders[post_write.folder.rstrip("/")] = post_write.folder
+            self._folders[post_write.folder.rstrip("/")] = (post_write.folder, post_write.purpose)
 
     def claim(self, path: str, origin: str) -> None:
         """Take ``path`` for a file made by ``origin``."""
@@ -189,14 +188,13 @@ class PathClaims:
             raise BuildFailed([Diagnostic(path, 0, f"two outputs would be written to '{path}': {other} and {origin}",
                                           "rename one of them (a static file may not replace a page)")])
         if path in self._folders:
-            inside = self._folders[path]
-            self._collision(path, origin, inside, self._origins[inside])
+            self._collision(path, origin, *self._folders[path])
         self._origins[path] = origin
         folder = path.rpartition("/")[0]
         while folder and folder not in self._folders:  # the folders above one taken are taken already
             if folder in self._origins:
                 self._collision(folder, self._origins[folder], path, origin)
-            self._folders[folder] = path
+            self._folders[folder] = (path, origin)
             folder = folder.rpartition("/")[0]
 
     @staticmethod

@@ -48,15 +48,15 @@ class FeedFormat:
     """Its MIME type, for ``<link rel="alternate" type=...>``."""
     label: str
     """The format's name as readers know it ("RSS")."""
+    origin: str
+    """What its files are known by in the build ("rss feed"; every feed's ends in "feed")."""
 
 
-RSS = FeedFormat("feed.xml", "application/rss+xml", "RSS")
-ATOM = FeedFormat("atom.xml", "application/atom+xml", "Atom")
-JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed")
+RSS = FeedFormat("feed.xml", "application/rss+xml", "RSS", "rss feed")
+ATOM = FeedFormat("atom.xml", "application/atom+xml", "Atom", "atom feed")
+JSON_FEED = FeedFormat("feed.json", "application/feed+json", "JSON Feed", "json feed")
 FEED_FORMATS = (RSS, ATOM, JSON_FEED)
 """Every format each feed is written in, in the order pages announce them."""
-_FORMATS = ((RSS, "rss feed"), (ATOM, "atom feed"), (JSON_FEED, "json feed"))
-"""Each format, with the origin its files are known by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,7 @@ def render_feeds(site: Site, made: dict[str, tuple[OutputFile, ...]] | None = No
     for channel in channels(site):
         articles = [site.by_slug[slug] for slug in channel.articles]
         key = _channel_key(site, channel, articles)
-        names = [(channel.folder + kind.name, origin) for kind, origin in _FORMATS]
+        names = [(channel.folder + kind.name, kind.origin) for kind in FEED_FORMATS]
         if kept is not None and all(kept(path, key) for path, _ in names):
             yield from (KeptFile(path, key, origin) for path, origin in names)
             continue
