@@ -39,6 +39,7 @@ from .site import (FrontMatterFacts, HeldBack, Publication, Site, build_site, ed
 from .templates import make_environment, template_problem, theme_dirs
 from .unchanged import inputs_fingerprint, next_change, output_intact
 from .views import Views
+from .links import dead_links
 from .lock import LOCK_FILE, build_lock
 from .writer import output_marker, refuse_dangerous_output, write_site
 
@@ -118,6 +119,8 @@ class Rendering:
     """The content folder as read (what the next rendering in this process may take again)."""
     kept_pages: PageMemory | None
     """The pages, for the next rendering in this process (with ``keep_pages``: ``serve``)."""
+    dead_links: tuple[Diagnostic, ...] = ()
+    """Links and images of published articles that lead to no file of the site (warnings)."""
 
     @property
     def documents(self) -> tuple[SourceDocument, ...]:
@@ -193,8 +196,11 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
     files = (*render_feeds(site, made, kept), *render_sitemap(site, pages, made, kept), *statics)
+    # links and images that lead nowhere: the same check as ``check``'s
+    paths = frozenset(chain((page.path for page in pages), (file.path for file in files)))
+    dead = dead_links(config, site.articles, rendered, paths, (d.path for d in problems if d.severity == "error"))
     return Rendering(config, facts, tuple(read), site, rendered, pages, files, environment,
-                     templates, views, tuple(problems), content, kept_pages)
+                     templates, views, tuple(problems), content, kept_pages, tuple(dead))
 
 
 def _describe_pages(site: Site, renderer: PageRenderer) -> tuple[tuple[PageSpec, ...], PageMemory | None]:
@@ -308,7 +314,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
             raise BuildFailed(rendering.diagnostics)
         refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
         # the feed contract: the previous output's feed items keep their ids, and moved ones redirect
-        warnings = rendering.diagnostics + tuple(check_feed_contract(
+        warnings = rendering.diagnostics + rendering.dead_links + tuple(check_feed_contract(
             previous_feeds(config.output_dir, rendering.site), rendering.site, rendering.publication.published))
         if options.strict and warnings:
             raise BuildFailed([replace(warning, severity="error") for warning in warnings])

@@ -9,18 +9,16 @@ bidirectional control characters (warnings: the text may be meant).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import ftfy.badness
 
-from .build import BuildOptions, Rendering, render_site
+from .build import BuildOptions, render_site
 from .loader import article_paths
 from .model import Diagnostic, SourceDocument
 from .site import Publication, select_published
-from .urls import article_path, output_name
 
 # Invisible characters that change how text reads or hide text: bidi embeddings,
 # overrides and isolates (the "Trojan Source" characters), zero-width space, word joiner,
@@ -48,7 +46,8 @@ class CheckResult:
 def check_site(site_dir: Path, now: datetime) -> CheckResult:
     """Check the site in ``site_dir``. Raises BuildFailed for configuration and template errors."""
     rendering = render_site(site_dir, BuildOptions(drafts=True, future=True, expired=True, now=now))
-    problems = [*rendering.diagnostics, *suspicious_text(rendering.documents), *broken_links(rendering)]
+    problems = [*rendering.diagnostics, *suspicious_text(rendering.documents),
+                *(replace(problem, severity="error") for problem in rendering.dead_links)]
     publication = select_published(rendering.documents, now)
     return CheckResult(tuple(problems), len(article_paths(rendering.config.content_dir)), publication)
 
@@ -78,28 +77,6 @@ def _text_problem(text: str) -> tuple[str, str] | None:
         return ("looks garbled, as if its encoding was mixed up (mojibake)",
                 f"perhaps it should read '{ftfy.fix_text(text)}'; retype it or paste it again as UTF-8")
     return None
-
-
-def broken_links(rendering: Rendering) -> list[Diagnostic]:
-    """Errors for links and images in articles that point to nothing on this site."""
-    config = rendering.config
-    files = {file.path for file in rendering.files}
-    # articles with errors of their own are missing from the rendering: links to them are not broken
-    unreadable = {article_path(Path(d.path).stem) for d in rendering.diagnostics if d.severity == "error"}
-    base = urlsplit(config.base_url)
-    errors = []
-    for article in rendering.site.articles:
-        page_url = config.absolute_url(article.path)
-        for url, line in rendering.rendered[article.source_path].links:
-            target = urlsplit(urljoin(page_url, url))
-            if target.netloc != base.netloc or not target.path.startswith(base.path):
-                continue
-            site_path = unquote(target.path[len(base.path):])
-            if output_name(site_path) not in files and site_path not in files and site_path not in unreadable:
-                errors.append(Diagnostic(article.source_path, line, f"'{url}' leads to no page or file of this site",
-                                         "fix the address; files such as images go in the site's static/ folder "
-                                         "and are linked as /images/name.png", "error"))
-    return errors
 
 
 def as_github_annotation(diagnostic: Diagnostic) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import nh3
 
-POLICY_VERSION = "1"
+POLICY_VERSION = "2"
 """Changes whenever the policy below changes: cached renders depend on it."""
 
 ALLOWED_TAGS = frozenset({
@@ -57,6 +57,8 @@ _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 # nh3 serialises canonically: attributes double-quoted, '"' '<' '>' escaped inside values.
 _IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
 _H1 = re.compile(r"<(/?)h1(?=[\s>])")
+_A_WITHOUT_HREF = re.compile(r'<a((?:\s(?!href=)[a-z-]+="[^"]*")*)>(.*?)</a>', re.DOTALL)
+_HREFLANG = re.compile(r'\shreflang="[^"]*"')
 
 UrlRewriter = Callable[[str, str, str], "str | None"]
 """(element, attribute, url) -> the URL to keep, or None to drop the attribute."""
@@ -84,6 +86,11 @@ def _clean_attribute(rewrite_url: UrlRewriter):
     return attribute_filter
 
 
+def _unlinked(match: re.Match) -> str:
+    attributes = _HREFLANG.sub("", match[1])
+    return f"<span{attributes}>{match[2]}</span>" if attributes else match[2]
+
+
 def sanitize(html: str, rewrite_url: UrlRewriter) -> str:
     """``html`` with everything outside the allow-list removed and URLs rewritten."""
     cleaned = nh3.clean(
@@ -99,5 +106,7 @@ def sanitize(html: str, rewrite_url: UrlRewriter) -> str:
     )
     # An image whose address was unusable is dropped whole: <img> without src is invalid.
     cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
+    # A link whose address was removed stays readable text, not a link that leads nowhere.
+    cleaned = _A_WITHOUT_HREF.sub(_unlinked, cleaned)
     # Markdown headings were already placed under the page's <h1>; a pasted <h1> joins them.
     return _H1.sub(r"<\1h2", cleaned)

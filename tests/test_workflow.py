@@ -48,9 +48,10 @@ def test_check_validates_drafts_and_reports_broken_links_and_images_with_their_l
     })
     result = run_cli("check", str(root))
     assert result.exit_code == 1
-    assert ("content/jobs/a.md:9: error: '/articles/nothing/' leads to no page or file of this site"
+    assert ("content/jobs/a.md:9: error: the link '/articles/nothing/' leads to no page or file of this site"
             in result.output)
-    assert "content/jobs/a.md:10: error: '/images/missing.png' leads to no page or file of this site" in result.output
+    assert ("content/jobs/a.md:10: error: the image '/images/missing.png' leads to no page or file of this site"
+            in result.output)
     assert "content/jobs/b.md:5: error: category: 'jbos' is not a category of this site" in result.output
     assert "'/articles/b/' leads" not in result.output  # b's errors are its own; the link itself is fine
     assert "Checked 2 articles: 3 errors, 0 warnings." in result.output
