@@ -15,10 +15,11 @@ from pathlib import Path
 
 import ftfy.badness
 
-from .build import BuildOptions, render_site
-from .loader import article_paths
+from .build import BuildOptions, begin, open_database, read_site
 from .model import Diagnostic, SourceDocument
-from .site import Publication, select_published
+from .queries.content import ARTICLE_FILES, DOCUMENT, PLACEMENT
+from .queries.site import EPOCH, SCHEDULE
+from .site import HeldBack, held_back, select_published
 
 # Invisible characters that change how text reads or hide text: bidi embeddings,
 # overrides and isolates (the "Trojan Source" characters), zero-width space, word joiner,
@@ -34,8 +35,8 @@ class CheckResult:
     """Every problem, errors and warnings."""
     articles: int
     """Article files checked (those with errors too)."""
-    publication: Publication
-    """What a build now would publish and hold back."""
+    held_back: tuple[HeldBack, ...]
+    """What a build now would hold back."""
 
     @property
     def errors(self) -> int:
@@ -45,11 +46,21 @@ class CheckResult:
 
 def check_site(site_dir: Path, now: datetime) -> CheckResult:
     """Check the site in ``site_dir``. Raises BuildFailed for configuration and template errors."""
-    rendering = render_site(site_dir, BuildOptions(drafts=True, future=True, expired=True, now=now))
-    problems = [*rendering.diagnostics, *suspicious_text(rendering.documents),
-                *(replace(problem, severity="error") for problem in rendering.dead_links)]
-    publication = select_published(rendering.documents, now)
-    return CheckResult(tuple(problems), len(article_paths(rendering.config.content_dir)), publication)
+    options = BuildOptions(drafts=True, future=True, expired=True, now=now)
+    db = open_database(site_dir, options)
+    try:
+        begin(db, options, now)
+        _, problems = read_site(db, pages=False)
+        names = db.get(ARTICLE_FILES).articles
+        documents = [read.document for read in (db.get(DOCUMENT, name) for name in names) if read.document]
+        found = (*problems.found, *suspicious_text(documents),
+                 *(replace(problem, severity="error") for problem in problems.dead_links))
+        # what a build now would hold back (check itself publishes everything, to check it)
+        placements = [p for p in (db.get(PLACEMENT, name) for name in names) if p is not None]
+        passed = set(db.get(SCHEDULE)[:db.get(EPOCH)])
+        return CheckResult(tuple(found), len(names), held_back(select_published(placements, passed.__contains__)))
+    finally:
+        db.end()
 
 
 def suspicious_text(documents: tuple[SourceDocument, ...]) -> list[Diagnostic]:

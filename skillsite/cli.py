@@ -18,7 +18,7 @@ from . import __version__
 from .build import BuildOptions, build
 from .config import load_config
 from .model import BuildFailed, Diagnostic
-from .site import HeldBack, held_back
+from .site import HeldBack
 
 
 def _print_diagnostics(diagnostics) -> None:
@@ -126,7 +126,7 @@ def check_command(site_dir: Path, output_format: str, strict: bool) -> None:
     failed = result.errors > 0 or (strict and warnings > 0)
     click.echo(f"Checked {_count(result.articles, 'article')}: {_count(result.errors, 'error')}, "
                f"{_count(warnings, 'warning')}.", err=failed)
-    for line in _held_back(held_back(result.publication)):
+    for line in _held_back(result.held_back):
         click.echo(line)
     sys.exit(1 if failed else 0)
 

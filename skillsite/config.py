@@ -116,18 +116,33 @@ class SiteConfig:
 
 def load_config(site_dir: Path, base_url: str | None = None, output: Path | None = None) -> SiteConfig:
     """Read and validate ``site_dir/site.yaml``. Raises BuildFailed (exit code 2)."""
-    config_file = site_dir / CONFIG_NAME
+    from .inputs import InputProblem, Reader
     try:
-        text = config_file.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except FileNotFoundError:
-        raise BuildFailed([Diagnostic(CONFIG_NAME, 0, f"no {CONFIG_NAME} in {site_dir}",
-                                      "run skillsite in the site's folder, or give the folder: skillsite build path/to/site")], 2) from None
+        raw = Reader(site_dir).read(CONFIG_NAME, MAX_CONFIG_BYTES)
+    except InputProblem as problem:
+        raise BuildFailed([config_unreadable(problem, site_dir)], 2) from None
+    return parse_config(raw, site_dir, base_url, output)
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def config_unreadable(problem, site_dir: Path) -> Diagnostic:
+    """The error for a site.yaml that cannot be read (an inputs.InputProblem)."""
+    if problem.missing:
+        return Diagnostic(CONFIG_NAME, 0, f"no {CONFIG_NAME} in {site_dir}",
+                          "run skillsite in the site's folder, or give the folder: skillsite build path/to/site")
+    return Diagnostic(CONFIG_NAME, 0, f"cannot read {CONFIG_NAME}: {problem.reason}",
+                      "check that it is a file this user may read")
+
+
+def parse_config(raw: bytes, site_dir: Path, base_url: str | None = None, output: Path | None = None) -> SiteConfig:
+    """Validate the bytes of site.yaml. Raises BuildFailed (exit code 2)."""
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         raise BuildFailed([Diagnostic(CONFIG_NAME, text_line(exc), "the file is not UTF-8 text",
                                       "save it as UTF-8 in your editor")], 2) from None
-    except OSError as exc:
-        raise BuildFailed([Diagnostic(CONFIG_NAME, 0, f"cannot read {CONFIG_NAME}: {exc.strerror}",
-                                      "check that it is a file this user may read")], 2) from None
     try:
         root = read_yaml(text, CONFIG_NAME)
     except YamlError as exc:
@@ -146,6 +161,23 @@ def load_config(site_dir: Path, base_url: str | None = None, output: Path | None
 def text_line(exc: UnicodeDecodeError) -> int:
     """The 1-based line of the first byte that is not UTF-8."""
     return exc.object[: exc.start].count(b"\n") + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What reading an article depends on besides its file: the site's categories and
+    audiences, its time zone, where the content is, and the feed ids' naming authority."""
+
+    categories: tuple[Group, ...]
+    audiences: tuple[Group, ...]
+    timezone: str
+    content: str
+    """The content folder's name (site-relative where inside the site)."""
+    id_authority: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
 
 def _normalise_base_url(url: str, where: str = CONFIG_NAME) -> str:

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .model import Article, Diagnostic, SourceDocument
+from datetime import datetime
+from typing import Protocol
+
+from .model import Diagnostic
 from .outputs.feeds import ATOM, FEED_FORMATS, JSON_FEED, RSS
-from .site import Site
 from .urls import article_path
 
 _ATOM_NS = "{http://www.w3.org/2005/Atom}"
@@ -42,10 +44,42 @@ class FeedItem:
     """Its title."""
 
 
-def contract_feed_paths(site: Site) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What the contract compares of a published article."""
+
+    path: str
+    """Site path of its page."""
+    slug: str
+    guid: str
+    source_path: str
+    title: str
+    date: datetime
+    aliases: tuple[str, ...]
+    id: str | None
+    lines: Mapping[str, int]
+    """The lines of its front-matter fields, for the messages."""
+
+
+class PublishedSite(Protocol):
+    """The published articles as the contract looks them up."""
+
+    authority: str
+    """The site's naming authority of feed ids."""
+
+    def by_guid(self, guid: str) -> Published | None: ...
+    def by_path(self, site_path: str) -> Published | None:
+        """The article at a site path, or the one an old path (an alias) redirects to."""
+    def new_with_title(self, title: str, old_ids: set[str]) -> list[Published]:
+        """The articles with that title whose feed id is none of ``old_ids``."""
+
+
+def contract_feed_paths(taxonomies) -> tuple[str, ...]:
     """The feed files whose items are compared: the site's and each category's, in every
-    format (paths inside the output folder)."""
-    folders = ("", *(term.path for term in site.taxonomy("category").terms))
+    format (paths inside the output folder). ``taxonomies``: the site's (each has a key and
+    terms with a path)."""
+    categories = next(t for t in taxonomies if t.key == "category")
+    folders = ("", *(term.path for term in categories.terms))
     return tuple(folder + kind.name for folder in folders for kind in FEED_FORMATS)
 
 
@@ -65,41 +99,33 @@ def read_feed_items(name: str, content: bytes) -> list[FeedItem]:
     return []
 
 
-def check_feed_contract(previous: Mapping[str, bytes], site: Site,
-                        documents: Iterable[SourceDocument] = ()) -> list[Diagnostic]:
-    """Warnings for every article of ``site`` that breaks a promise the ``previous`` feeds
-    (path in the output folder -> bytes) made: a new feed id, or a new URL without an alias.
-    ``documents`` give the line of each front-matter field, for the messages."""
+def check_feed_contract(previous: Mapping[str, bytes], site: PublishedSite) -> list[Diagnostic]:
+    """Warnings for every published article that breaks a promise the ``previous`` feeds
+    (path in the output folder -> bytes) made: a new feed id, or a new URL without an alias."""
     old: dict[str, FeedItem] = {}
     for name in sorted(previous):
         for item in read_feed_items(name, previous[name]):
             old.setdefault(item.id, item)
-    lines = {document.path: document.field_lines for document in documents}
-    by_guid = {article.guid: article for article in site.articles}
-    by_path = {article.path: article for article in site.articles}
-    by_path.update((old_path, site.by_slug[slug]) for old_path, slug in site.redirects)
-    new_guids = [article for article in site.articles if article.guid not in old]
     problems: dict[str, Diagnostic] = {}
     for item in sorted(old.values(), key=lambda i: (i.path, i.id)):
-        article = by_guid.get(item.id)
+        article = site.by_guid(item.id)
         if article is not None:
             if item.path != article.path and item.path not in _alias_paths(article):
-                problems.setdefault(article.slug, _moved(item, article, lines.get(article.source_path, {})))
+                problems.setdefault(article.slug, _moved(item, article))
             continue
-        article = by_path.get(item.path)
+        article = site.by_path(item.path)
         if article is None:
-            same_title = [a for a in new_guids if a.meta.title == item.title]
+            same_title = site.new_with_title(item.title, set(old))
             if len(same_title) == 1:
                 article = same_title[0]
-                problems.setdefault(article.slug, _moved_and_renamed(item, article, lines.get(article.source_path, {}),
-                                                                     site.config.feeds.id_authority))
+                problems.setdefault(article.slug, _moved_and_renamed(item, article, site.authority))
         elif article.guid not in old:
-            problems.setdefault(article.slug, _renamed(item, article, lines.get(article.source_path, {})))
+            problems.setdefault(article.slug, _renamed(item, article))
     return sorted(problems.values(), key=lambda d: (d.path, d.line, d.message))
 
 
-def _alias_paths(article: Article) -> set[str]:
-    return {article_path(alias) for alias in article.meta.aliases}
+def _alias_paths(article: Published) -> set[str]:
+    return {article_path(alias) for alias in article.aliases}
 
 
 def _old_slug(path: str) -> str | None:
@@ -112,43 +138,42 @@ def _line(lines: Mapping[str, int], *fields: str) -> int:
     return next((lines[name] for name in fields if name in lines), 1)
 
 
-def _aliases_hint(item: FeedItem, article: Article) -> str:
+def _aliases_hint(item: FeedItem, article: Published) -> str:
     slug = _old_slug(item.path)
     if slug is None:
         return f"make /{item.path} redirect to /{article.path}"
-    listed = ", ".join((*article.meta.aliases, slug))
+    listed = ", ".join((*article.aliases, slug))
     return f"list the old slug under aliases (oldest first): aliases: [{listed}]"
 
 
-def _moved(item: FeedItem, article: Article, lines: Mapping[str, int]) -> Diagnostic:
-    return Diagnostic(article.source_path, _line(lines, "slug", "aliases"),
+def _moved(item: FeedItem, article: Published) -> Diagnostic:
+    return Diagnostic(article.source_path, _line(article.lines, "slug", "aliases"),
                       f"its URL changed from /{item.path} to /{article.path} without an alias: "
                       "the links feed subscribers saved would break",
                       f"{_aliases_hint(item, article)}; the old URL then redirects to the new one", "warning")
 
 
-def _renamed(item: FeedItem, article: Article, lines: Mapping[str, int]) -> Diagnostic:
-    if article.meta.id:
+def _renamed(item: FeedItem, article: Published) -> Diagnostic:
+    if article.id:
         fields = ("id",)
-    elif f":{article.meta.date.date().isoformat()}:" not in item.id:
+    elif f":{article.date.date().isoformat()}:" not in item.id:
         fields = ("date",)
     else:
         fields = ("aliases", "slug")
-    return Diagnostic(article.source_path, _line(lines, *fields),
+    return Diagnostic(article.source_path, _line(article.lines, *fields),
                       f"its feed id changed from '{item.id}' to '{article.guid}': "
                       "feed readers would show it again as a new article",
                       f"keep the id subscribers have: add the line  id: {item.id}  to its front matter "
                       "(or undo the change to its date, slug, aliases or id)", "warning")
 
 
-def _moved_and_renamed(item: FeedItem, article: Article, lines: Mapping[str, int], authority: str) -> Diagnostic:
-    meta = article.meta
+def _moved_and_renamed(item: FeedItem, article: Published, authority: str) -> Diagnostic:
     # listing the old slug brings the old id back only when it becomes the first slug
-    minted = f"tag:{authority}:{meta.date.date().isoformat()}:{_old_slug(item.path)}"
-    comes_back = not meta.id and not meta.aliases and item.id == minted
+    minted = f"tag:{authority}:{article.date.date().isoformat()}:{_old_slug(item.path)}"
+    comes_back = not article.id and not article.aliases and item.id == minted
     then = "the old URL then redirects and the old id comes back" if comes_back else \
         f"the old URL then redirects; and add the line  id: {item.id}  to keep the id subscribers have"
-    return Diagnostic(article.source_path, _line(lines, "slug"),
+    return Diagnostic(article.source_path, _line(article.lines, "slug"),
                       f"it moved from /{item.path} to /{article.path} without an alias, so its feed id changed "
                       f"from '{item.id}' to '{article.guid}': feed readers would show it again as a new article",
                       f"{_aliases_hint(item, article)}; {then} "

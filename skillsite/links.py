@@ -3,38 +3,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import SiteConfig
-from .model import Article, Diagnostic, RenderedMarkdown
-from .urls import article_path, output_name
+from .model import Diagnostic
+from .urls import output_name
 
 _HINT = ("fix the address; files such as images go in the site's static/ folder and are linked as "
          "/images/name.png, or beside the article and linked by their name")
 
 
-def dead_links(config: SiteConfig, articles: Iterable[Article], rendered: Mapping[str, RenderedMarkdown],
-               paths: frozenset[str], unreadable: Iterable[str] = (), severity: str = "warning") -> list[Diagnostic]:
-    """A problem for every link or image of a published article that leads to no file the
-    site publishes (``paths``: every output path). ``unreadable``: files with errors of
-    their own, left out of the site: links to their articles are not reported."""
-    missing_articles = {article_path(PurePosixPath(path).stem) for path in unreadable}
+def site_path_of(config: SiteConfig, page: str, url: str) -> str | None:
+    """The site path a link on the page at site path ``page`` leads to, or None when it
+    leads off the site."""
     base = urlsplit(config.base_url)
+    target = urlsplit(urljoin(config.absolute_url(page), url))
+    if target.netloc != base.netloc or not target.path.startswith(base.path):
+        return None
+    return unquote(target.path[len(base.path):])
+
+
+def exists_in(paths: frozenset[str], site_path: str) -> bool:
+    """True when the output holds a file at ``site_path`` (a page at its folder)."""
+    return output_name(site_path) in paths or site_path in paths
+
+
+def dead_links(config: SiteConfig, source_path: str, page: str, links: Iterable[tuple[str, int]],
+               exists: Callable[[str], bool], severity: str = "warning") -> list[Diagnostic]:
+    """A problem for every link or image of the article in ``source_path`` (its page at
+    site path ``page``) that leads to no file the site publishes."""
     problems = []
-    for article in articles:
-        page_url = config.absolute_url(article.path)
-        for url, line in rendered[article.source_path].links:
-            target = urlsplit(urljoin(page_url, url))
-            if target.netloc != base.netloc or not target.path.startswith(base.path):
-                continue
-            site_path = unquote(target.path[len(base.path):])
-            if output_name(site_path) in paths or site_path in paths or site_path in missing_articles:
-                continue
-            what = "image" if _is_image(site_path) else "link"
-            problems.append(Diagnostic(article.source_path, line,
-                                       f"the {what} '{url}' leads to no page or file of this site", _HINT, severity))
+    for url, line in links:
+        site_path = site_path_of(config, page, url)
+        if site_path is None or exists(site_path):
+            continue
+        what = "image" if _is_image(site_path) else "link"
+        problems.append(Diagnostic(source_path, line, f"the {what} '{url}' leads to no page or file of this site",
+                                   _HINT, severity))
     return problems
 
 

@@ -19,7 +19,6 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .digests import digest
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
 from .urls import encode_url, heading_anchor, href, resolve_content_link
@@ -224,8 +223,7 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     rewriter = _UrlRewriter(document, targets, url_lines, warnings)
     html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
     summary = document.meta.summary or _first_paragraph(tokens)
-    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links),
-                            tuple(sorted(rewriter.lookups.items())), digest(html))
+    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links))
 
 
 def _inline_text(token: Token) -> str:
@@ -334,13 +332,9 @@ class _UrlRewriter:
         self._line = document.body_line
         self.internal_links: list[tuple[str, int]] = []
         """(address on this site, line) for every link and image kept, for ``check``."""
-        self.lookups: dict[str, str | None] = {}
-        """Every question asked of the link targets, and its answer (see LinkTargets.answer)."""
 
     def _lookup(self, question: str) -> str | None:
-        answer = self._targets.answer(question)
-        self.lookups[question] = answer
-        return answer
+        return self._targets.answer(question)
 
     def _line_of(self, url: str) -> int:
         """The line of this occurrence of ``url`` (the sanitiser meets them in order)."""

@@ -7,7 +7,7 @@ each other, so every stage is a pure function of plain values.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -32,10 +32,6 @@ class Diagnostic:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.severity}: {self.message}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
-
-    def as_warning(self) -> Diagnostic:
-        """The same problem, downgraded to a warning."""
-        return Diagnostic(self.path, self.line, self.message, self.hint, "warning")
 
 
 class BuildFailed(Exception):
@@ -96,16 +92,80 @@ class SourceDocument:
     meta: FrontMatter
     """The validated front matter."""
     body: str | None
-    """The Markdown after the front matter, with LF line endings; None in a document taken
-    from the last build's snapshot (its rendering is known; see snapshot.py)."""
+    """The Markdown after the front matter, with LF line endings; None in a document as
+    the query layer keeps it (the body is read again from the file when rendered)."""
     body_line: int
     """The file line on which ``body`` starts."""
     field_lines: Mapping[str, int]
     """Front-matter field name -> the line it is written on, for later messages."""
-    digest: str = field(default="", compare=False)
-    """A digest of the file, its path and the settings it was read with: two documents with
-    the same digest have the same body (their front matter may differ by git dates). Not
-    part of equality: files that differ in bytes alone (a BOM, CRLF) read the same."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRead:
+    """What reading one article file gave."""
+
+    document: SourceDocument | None
+    """The article, without its body (None when its front matter has errors)."""
+    problems: tuple[Diagnostic, ...] = ()
+    """What is wrong with it, warnings too."""
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What decides an article's place in the site: whether and when it is published, its
+    URL, its feed id, its terms, and where links to it come from. An edit that leaves these
+    alone (a title, a summary, a body) leaves the site's structure as it was."""
+
+    path: str
+    """Its file, site-relative."""
+    content_path: str
+    """Its file inside the content folder (links by file name it so)."""
+    slug: str
+    date: datetime
+    category: str
+    tags: tuple[str, ...]
+    author: str
+    audience: tuple[str, ...]
+    aliases: tuple[str, ...]
+    draft: bool
+    expires: datetime | None
+    id: str | None
+    source: str | None
+    lines: Mapping[str, int]
+    """The lines of its fields, for messages about collisions."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a listing shows of an article."""
+
+    title: str
+    path: str
+    """Site path of its page."""
+    summary: str
+    date: datetime
+    modified: datetime
+    """``updated`` (from front matter or git) when set, else ``date``."""
+    reading_minutes: int
+    author_key: str
+    category: str
+    tag_keys: tuple[str, ...]
+    lang: str | None
+    draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An article's neighbours in the site."""
+
+    source_path: str
+    """Its file."""
+    previous: str | None
+    """Slug of the next-older article."""
+    next: str | None
+    """Slug of the next-newer article."""
+    related: tuple[str, ...]
+    """Slugs of the articles most like it (shared tags, then category), most alike first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +184,8 @@ class Heading:
 class RenderedMarkdown:
     """An article body turned into safe HTML."""
 
-    html: str | None
-    """Sanitised HTML; internal links root-relative, external absolute. None when it was
-    left in the cache (a rendering from the last build's snapshot): see Site.html_of."""
+    html: str
+    """Sanitised HTML; internal links root-relative, external absolute."""
     summary: str
     """Plain-text summary: the front matter's, else the first paragraph."""
     toc: tuple[Heading, ...]
@@ -138,21 +197,6 @@ class RenderedMarkdown:
     links: tuple[tuple[str, int], ...] = ()
     """Addresses on this site that the body links to or loads, as written in the page
     (root-relative or relative), with the line of each."""
-    lookups: tuple[tuple[str, str | None], ...] = ()
-    """The links to other articles it resolved and what they resolved to: the rendering
-    stays valid only while they resolve the same way."""
-    html_digest: str = ""
-    """A digest of ``html``: what a page's cache key holds instead of the HTML itself."""
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A titled link to a page of the site."""
-
-    title: str
-    """What the reader sees."""
-    url: str
-    """Site path (``articles/x/``), relative to the base URL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +211,6 @@ class Article:
     """Site path of its page (``articles/<slug>/``)."""
     guid: str
     """The feed id; never changes once published."""
-    html: str | None
-    """Rendered, sanitised body; None when it was left in the cache: read it with Site.html_of."""
-    html_digest: str
-    """A digest of ``html``."""
     summary: str
     """Plain-text summary."""
     toc: tuple[Heading, ...]
@@ -181,13 +221,6 @@ class Article:
     """Key of the author's term."""
     tag_keys: tuple[str, ...]
     """Keys of its tag terms, in the order written."""
-    previous: str | None = None
-    """Slug of the next-older article."""
-    next: str | None = None
-    """Slug of the next-newer article."""
-    related: tuple[str, ...] = ()
-    """Slugs of the articles most like it (shared tags, then category), most alike first."""
-
     @property
     def slug(self) -> str:
         """The article's URL name."""
@@ -243,6 +276,25 @@ class Pager:
     """Site path of the page before, if any."""
     next_path: str | None
     """Site path of the page after, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """The site's structure: what is published, in what order, grouped how. Made of the
+    articles' placements alone: titles, summaries and bodies are not part of it."""
+
+    order: tuple[str, ...]
+    """Slugs of the published articles, newest first."""
+    places: Mapping[str, Place]
+    """Each article's file and neighbours, by slug."""
+    taxonomies: tuple[Taxonomy, ...]
+    """Categories, tags, authors and audiences."""
+    redirects: tuple[tuple[str, str], ...]
+    """(old site path, slug of the article it moved to) for every alias."""
+
+    def taxonomy(self, key: str) -> Taxonomy:
+        """The taxonomy whose URL prefix is ``key``."""
+        return next(t for t in self.taxonomies if t.key == key)
 
 
 @dataclass(frozen=True, slots=True)

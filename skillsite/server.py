@@ -9,29 +9,29 @@ errors shows them in the browser instead of stopping; fixing them reloads the pa
 
 from __future__ import annotations
 
-import gc
 import html
 import mimetypes
-import os
-import stat
 import threading
-from collections.abc import Callable, Sequence, Set
+import time
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .build import BuildOptions, Rendering, fewer_collections, page_files, render_site
-from .cache import BuildCache
+from .build import BuildOptions, begin, fewer_collections, forget_gone, open_database, output_files, read_site
 from .config import CONFIG_NAME, load_config
-from .loader import is_debris
+from .digests import digest
+from .inputs import FILE, GIT_HEAD, TREE, is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
-from .outputs.pages import PageSpec
 from .parallel import default_jobs
+from .store import MemoryStore
 from .templates import builtin_themes_dir
-from .writer import PathClaims
+from .urls import served_path
+from .writer import OUTPUT_MARKER, PathClaims
 
 EVENTS_PATH = "/_skillsite/events"
 # Reloads the page when the server reports a newer build than the one the page came from.
@@ -49,76 +49,81 @@ class Preview:
         self.log = log
         self.files: dict[str, bytes] = {}
         self.problems: tuple[Diagnostic, ...] = ()
+        self.warnings: tuple[Diagnostic, ...] = ()
         self.generation = 0
-        self._keys: dict[str, str] = {}
-        self._served: tuple[str, tuple[PageSpec, ...]] = ("", ())  # the templates and pages of ``files``
-        self._other_paths: Set[str] = frozenset()  # the files of ``files`` that are not pages
-        self._cache = BuildCache.in_memory()
-        self._made: dict = {}  # feeds and the sitemap, by what they are made of
-        self._last: Rendering | None = None  # what the next rebuild patches
-        self._look_at_everything = True  # the next rebuild reads every file, whatever it is told changed
+        self._digests: dict[str, str] = {}  # the digest of each file of ``files``, as the layer knows it
+        self._db = open_database(site_dir, options, MemoryStore())
+        self._pending: set[str] | None = None  # paths changed since the last good build (None: any)
+        self.made: tuple[str, ...] = ()
+        """The queries the last build made (see query.py)."""
         self._changed = threading.Condition()
 
     def rebuild(self, changed: frozenset[str] | None = None) -> None:
         """Build again; on errors keep the last good pages and remember the problems.
-        ``changed``: the only article files changed since the last build (None: any file
-        may have changed)."""
+        ``changed``: the only files changed since the last build (None: any may have)."""
         # Only the first build may fork workers: later ones run beside the server's request
         # threads. The watcher's thread is running already, but the forked workers run only
         # the build's own code and never touch its state.
-        jobs = self.options.jobs if self.generation == 0 else 1
-        changed = None if self._look_at_everything else changed
-        if changed is None:
-            gc.unfreeze()  # what earlier builds left may go now (see below)
+        self._db.jobs = (self.options.jobs or default_jobs()) if self.generation == 0 else 1
+        started = time.perf_counter()
+        if changed is None or self._pending is None:
+            self._pending = None
+        else:
+            self._pending |= changed
+        db = self._db
         try:
             with fewer_collections():
-                rendering = render_site(self.site_dir, replace(self.options, jobs=jobs), self._cache, self._made,
-                                        previous=self._last.as_previous() if self._last else None,
-                                        changed=changed, keep_pages=True)
-                self._last, self._look_at_everything = rendering, False
-                errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
-                files = None if errors else self._files(rendering, jobs or default_jobs())
+                begin(db, self.options, self.options.now or datetime.now(timezone.utc),
+                      None if self._pending is None else input_keys(db, self._pending))
+                _, problems = read_site(db)
+                errors = tuple(d for d in problems.found if d.severity == "error")
+                files = None if errors else self._files()
+                if files is not None:
+                    forget_gone(db)
+                self.made = tuple(db.log)
+                db.end()
+            self._pending = set()  # every change so far is built
         except BuildFailed as failed:
-            errors, files = tuple(d for d in failed.diagnostics if d.severity == "error"), None
-            self._look_at_everything = True  # what this build read is lost: the next one reads all again
-        # A collection walks every object it tracks: at 10,000 articles, 0.2-0.3 s that would
-        # fall inside a later save. A save leaves no cyclic garbage, so the objects a build
-        # leaves are frozen out of collections; a rebuild that looks at every file unfreezes.
-        gc.freeze()
+            db.end()
+            errors, files, problems = tuple(d for d in failed.diagnostics if d.severity == "error"), None, None
+        if files is not None and not errors:
+            warnings = (*problems.found, *problems.dead_links)
+        else:
+            warnings = self.warnings
+        changed_paths = [] if files is None else sorted(p for p in files if self.files.get(p) != files[p])
         with self._changed:
             self.problems = errors
             if files is not None and not errors:
-                self.files = files
+                self.files, self.warnings = files, warnings
             self.generation += 1
             self._changed.notify_all()
         for problem in errors:
             self.log(problem.format())
-        self.log(f"build {self.generation}: " + (f"{len(errors)} error(s), shown in the browser" if errors
-                                                 else f"{len(self.files)} files"))
+        self.log(_summary(self.generation, errors, changed_paths, time.perf_counter() - started))
 
-    def _files(self, rendering: Rendering, jobs: int) -> dict[str, bytes]:
-        """Every file of the site; pages whose key has not changed are taken from the last build."""
-        others = {file.path: file.content for file in rendering.files}
-        pages: Sequence[PageSpec] = rendering.pages
-        served_templates, served = self._served
-        same_pages = served_templates == rendering.templates and _same_paths(pages, served)
-        if not (same_pages and others.keys() == self._other_paths):  # the paths served passed already
-            _claim_paths(rendering)
-        if same_pages:
-            # the pages served, where the site was patched: a page it did not describe again is
-            # as it was, so the last build's files and keys are copied whole and the rest replaced
-            files, keys = dict(self.files), dict(self._keys)
-            for path in self._other_paths - others.keys():  # never a page's: pages and files never share one
-                del files[path]
-            files.update(others)
-            pages = [page for page, old in zip(pages, served) if page is not old]
-        else:
-            files, keys = dict(others), {}
-        for page in page_files(rendering, lambda path, key: self._keys.get(path) == key, jobs, pages):
-            files[page.path] = self.files[page.path] if isinstance(page, KeptFile) else page.content
-            keys[page.path] = page.key
-        self._keys, self._served, self._other_paths = keys, (rendering.templates, rendering.pages), frozenset(others)
+    def _files(self) -> dict[str, bytes]:
+        """Every file of the site; those the last build made, as they were, unmade."""
+        digests = {}
+
+        def known(path: str, file_digest: str) -> bool:
+            return self._digests.get(path) == file_digest and path in self.files
+
+        files: dict[str, bytes] = {}
+        claims = PathClaims()  # refuse what build refuses (no search index in serve)
+        for file in output_files(self._db, known):
+            if file.path == OUTPUT_MARKER:
+                continue  # it marks an output folder; nothing is written here
+            claims.claim(file.path, file.origin)
+            if isinstance(file, KeptFile):
+                files[file.path], digests[file.path] = self.files[file.path], file.key
+            else:
+                files[file.path], digests[file.path] = file.content, digest(file.content)
+        self._digests = digests
         return files
+
+    def memo_count(self) -> int:
+        """How many memos the preview keeps (its memory grows with the site, not with the saves)."""
+        return self._db.memo_count()
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
         """The build generation once it differs from ``seen`` (or after ``timeout``)."""
@@ -142,15 +147,14 @@ class Preview:
     def start(self, stop: threading.Event) -> threading.Thread:
         """The first build, then a rebuild after every change until ``stop`` is set, in the
         thread returned. The watcher starts before the first build looks at the files, so
-        it reports any change that build may have missed: from the first save on, a
-        rebuild reads only the files saved."""
+        it reports any change that build may have missed."""
         watching, built = threading.Event(), threading.Event()
         thread = threading.Thread(target=self._watch, args=(stop, watching, built), daemon=True)
         thread.start()
         watcher_first = watching.wait(_WATCHER_START_TIMEOUT)
         self.rebuild()
         if not watcher_first:
-            self._look_at_everything = True  # what changed before the watcher started went unseen
+            self._pending = None  # what changed before the watcher started went unseen
         built.set()
         return thread
 
@@ -165,12 +169,37 @@ class Preview:
                 self.rebuild_after(changes)
 
     def rebuild_after(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
-        """Build again after the changes a file watcher saw since the last build. Where
-        they are edits of articles the last build read, only those are read again (see
-        loader.read_content); a path that is no longer a regular file makes it read all."""
-        files = frozenset(path for _, path in changes)
-        edited = len(files) <= _FEW_CHANGES and all(_regular_file(file) for file in files)
-        self.rebuild(files if edited else None)
+        """Build again after the changes a file watcher saw since the last build: only the
+        files and folders they name are read again."""
+        paths = frozenset(path for _, path in changes)
+        self.rebuild(paths if len(paths) <= _FEW_CHANGES else None)
+
+
+def input_keys(db, paths) -> list[str]:
+    """The inputs that files changed on disk may have changed: each file, the listing of
+    every folder it is in, and the commit checked out (a commit touches no watched file)."""
+    reader = db.reader
+    names = [reader.name(Path(path)) for path in paths]
+    trees = [key.partition(":")[2] for key in db.store.digests(TREE.name + ":")]
+    keys = [FILE.key(name) for name in names]
+    keys += [TREE.key(tree) for tree in trees if any(name == tree or name.startswith(tree + "/") for name in names)]
+    return keys + list(db.store.digests(GIT_HEAD.name + ":"))
+
+
+def _summary(generation: int, errors, changed: list[str], seconds: float) -> str:
+    """What a build changed, in words: the pages and files a moderator can look at."""
+    if errors:
+        return f"build {generation}: {len(errors)} error(s), shown in the browser; fix them and save again"
+    if generation == 1:
+        return f"built the site in {seconds:.2f} s"
+    if not changed:
+        return f"saved: nothing on the site changed ({seconds:.2f} s)"
+    pages = [served_path(path) for path in changed if path.endswith(".html")]
+    shown = ", ".join(f"/{page}" for page in pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+    others = len(changed) - len(pages)
+    parts = [f"{len(pages)} page{'s' if len(pages) != 1 else ''} updated ({shown})" if pages else "",
+             f"{others} other file{'s' if others != 1 else ''}" if others else ""]
+    return "saved: " + " and ".join(part for part in parts if part) + f" in {seconds:.2f} s"
 
 
 _WATCHER_TICK_MS = 200
@@ -182,30 +211,8 @@ _FEW_CHANGES = 64
 """More changes at once (a git checkout, a pull) and every file is looked at again."""
 
 
-def _same_paths(pages: Sequence[PageSpec], served: Sequence[PageSpec]) -> bool:
-    """True when both have the same pages, in order (a patched site keeps its pages)."""
-    return len(pages) == len(served) and all(page is old or page.path == old.path for page, old in zip(pages, served))
-
-
-def _claim_paths(rendering: Rendering) -> None:
-    """Refuse what ``build`` refuses: two files at one path, or a file where another needs a
-    folder (a static file beside a page). Raises BuildFailed."""
-    claims = PathClaims()  # no search index in serve
-    for page in rendering.pages:
-        claims.claim(page.path, page.template)
-    for file in rendering.files:
-        claims.claim(file.path, file.origin)
-
-
 def _not_debris(change: watchfiles.Change, path: str) -> bool:
     return not is_debris(Path(path).name)
-
-
-def _regular_file(path: str) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def error_page(problems: tuple[Diagnostic, ...]) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -18,36 +19,42 @@ def builtin_themes_dir() -> Path:
     return bundled if bundled.is_dir() else _PACKAGE_DIR.parent / "themes"
 
 
-def theme_dirs(config: SiteConfig) -> list[Path]:
-    """Theme folders in priority order: the site's own, the built-in one, the default theme."""
+def theme_candidates(config: SiteConfig) -> list[Path]:
+    """The folders a theme may be in, in priority order: the site's own, the built-in one,
+    the default theme (the query layer looks which of them exist)."""
     builtin = builtin_themes_dir()
-    candidates = [config.site_dir / "themes" / config.theme, builtin / config.theme, builtin / "default"]
-    found = list(dict.fromkeys(path for path in candidates if path.is_dir()))
-    if not (config.site_dir / "themes" / config.theme).is_dir() and not (builtin / config.theme).is_dir():
-        raise BuildFailed([Diagnostic("site.yaml", 0, f"theme: there is no theme '{config.theme}'",
-                                      f"create themes/{config.theme}/ in the site, or use theme: default")], 2)
-    return found
+    return list(dict.fromkeys([config.site_dir / "themes" / config.theme, builtin / config.theme, builtin / "default"]))
 
 
-class _RegularFileLoader(jinja2.FileSystemLoader):
-    """Templates are read from regular files only: a symlink (git keeps them, a pull request
-    can add one) must never make a page out of a file elsewhere on the build machine."""
+def missing_theme(config: SiteConfig) -> BuildFailed:
+    """The error for a theme that is nowhere."""
+    return BuildFailed([Diagnostic("site.yaml", 0, f"theme: there is no theme '{config.theme}'",
+                                   f"create themes/{config.theme}/ in the site, or use theme: default")], 2)
+
+
+class _Sources(jinja2.BaseLoader):
+    """Templates from the texts the one reader of inputs read (never from the disk here)."""
+
+    def __init__(self, sources: Mapping[str, tuple[str, str | None]]):
+        self._sources = sources
 
     def get_source(self, environment: jinja2.Environment, template: str):
-        """The first regular file of that name (symlinked ones are passed over)."""
-        for folder in self.searchpath:
-            path = Path(folder, *template.split("/"))
-            through = (path, *(p for p in path.parents if p.is_relative_to(folder) and p != Path(folder)))
-            if path.is_file() and not any(part.is_symlink() for part in through):
-                return jinja2.FileSystemLoader(folder, self.encoding).get_source(environment, template)
-        raise jinja2.TemplateNotFound(template)
+        if template not in self._sources:
+            raise jinja2.TemplateNotFound(template)
+        filename, text = self._sources[template]
+        if text is None:
+            raise jinja2.TemplateSyntaxError("the template is not UTF-8 text; save it with the UTF-8 encoding",
+                                             1, template, filename)
+        return text, filename, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self._sources)
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """The Environment every page is rendered with."""
-    loader = _RegularFileLoader([str(d / "templates") for d in theme_dirs(config)])
+def make_environment(sources: Mapping[str, tuple[str, str | None]]) -> jinja2.Environment:
+    """The Environment every page is rendered with; ``sources``: template name -> (file, text)."""
     return jinja2.Environment(
-        loader=loader,
+        loader=_Sources(sources),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -29,20 +29,20 @@ audience), url, description, count), ``years`` (archive.html), ``target``
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from .model import Article, Pager, Taxonomy, Term
+from typing import Protocol
+
+from .config import SiteConfig
+from .model import Article, Card, Pager, Place
 from .outputs.feeds import FEED_FORMATS, feed_taxonomies
 from .outputs.static import ICON, SEARCH_SCRIPT
 from .search import BUNDLE as SEARCH_BUNDLE
-from .site import Site
-from .digests import digest
-from .urls import href
+from .urls import href, term_path
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -103,120 +103,82 @@ def json_ld(data: dict | None) -> Markup | None:
     return Markup(text)  # safe: escaped above for the script element's content
 
 
-class Views:
-    """Builds view dicts for one site; article cards are made once and shared."""
+class SiteReader(Protocol):
+    """What views read of the site, one value at a time (queries/pages.py asks the query
+    layer for each, so a page depends on exactly what it shows)."""
 
-    def __init__(self, site: Site, stylesheet: str, assets: Mapping[str, str] | None = None):
+    config: SiteConfig
+
+    def card(self, slug: str) -> Card: ...
+    def article(self, slug: str) -> Article: ...
+    def place(self, slug: str) -> Place: ...
+    def html(self, slug: str) -> str: ...
+    def term_names(self, taxonomy: str) -> Mapping[str, str]: ...
+    def browse(self) -> Sequence[tuple[str, str]]:
+        """(key, title) of the taxonomies with terms, authors left out."""
+
+
+class Views:
+    """Builds the view dicts of one page."""
+
+    def __init__(self, site: SiteReader, stylesheet: str, assets: Mapping[str, str] | None = None):
         """``assets``: versioned URLs of the theme's static files, by path (static.THEME_ASSETS)."""
         self.site = site
         assets = assets or {}
         config = site.config
+        self._config = config
         self._base = config.base_path
         self._zone = config.zone
-        self._urls: dict[str, str] = {}
-        self._site_views: dict[tuple[bool, ...], Values] = {}  # one ``site`` per menu highlight
-        self._terms = {(t.key, term.key): term for t in site.taxonomies for term in t.terms}
-        self._feed_taxonomies = feed_taxonomies(config)
-        self._site_feeds = self._feeds(config.title, "")
-        self._cards: dict[str, dict] = {}  # made when first asked for
-        self._card_keys: dict[str, str] = {}
         self._stylesheet = stylesheet
-        self._menu = [(item.title, self._menu_url(item.url), item.url) for item in config.menu]
         self._icon = assets.get(ICON, "")
-        browse = [{"title": t.title, "url": self.url(f"{t.key}/")} for t in site.taxonomies
-                  if t.key != "author" and t.terms]
-        self._search = {"url": self.url("search/"), "bundle": self.url(f"{SEARCH_BUNDLE}/"),
-                        "script": assets.get(SEARCH_SCRIPT, ""),
-                        "browse": [*browse, {"title": "Archive", "url": self.url("archive/")}]}
-        self.fingerprint = digest(repr(config), stylesheet, repr(sorted(assets.items())), repr(browse))
-        """A digest of everything every page may show beyond its own values (configuration,
-        theme files, which indexes exist): part of every page's key."""
+        self._search_script = assets.get(SEARCH_SCRIPT, "")
+        self._feed_taxonomies = feed_taxonomies(config)
 
     def url(self, site_path: str) -> str:
-        """Root-relative URL of a site path (remembered: pages ask for the same ones)."""
-        url = self._urls.get(site_path)
-        if url is None:
-            url = self._urls[site_path] = href(self._base, site_path)
-        return url
+        """Root-relative URL of a site path."""
+        return href(self._base, site_path)
 
     def _link(self, taxonomy: str, key: str) -> dict:
-        term = self._terms[(taxonomy, key)]
-        return {"title": term.name, "url": self.url(term.path)}
+        return {"title": self.term_name(taxonomy, key), "url": self.url(term_path(taxonomy, key))}
 
-    def _card(self, article: Article) -> dict:
-        meta = article.meta
-        lang = meta.lang or self.site.config.language
+    def term_name(self, taxonomy: str, key: str) -> str:
+        """The display name of a term."""
+        return self.site.term_names(taxonomy)[key]
+
+    def _card(self, card: Card) -> dict:
+        lang = card.lang or self._config.language
         return {
-            "title": meta.title, "url": self.url(article.path), "summary": article.summary,
-            "date": date_view(meta.date, self._zone), "reading_minutes": article.reading_minutes,
-            "author": self._link("author", article.author_key),
-            "category": self._link("category", meta.category),
-            "lang": lang if lang != self.site.config.language else None, "dir": text_direction(lang),
-            "draft": meta.draft,
+            "title": card.title, "url": self.url(card.path), "summary": card.summary,
+            "date": date_view(card.date, self._zone), "reading_minutes": card.reading_minutes,
+            "author": self._link("author", card.author_key),
+            "category": self._link("category", card.category),
+            "lang": lang if lang != self._config.language else None, "dir": text_direction(lang),
+            "draft": card.draft,
         }
 
     def cards(self, slugs) -> list[dict]:
         """Cards for listings, in the given order."""
-        return [self._cards.get(slug) or self._cards.setdefault(slug, self._card(self.site.by_slug[slug]))
-                for slug in slugs]
-
-    def card_key(self, slug: str) -> str:
-        """A digest of everything an article's card shows (see ``_card``)."""
-        key = self._card_keys.get(slug)
-        if key is None:
-            article = self.site.by_slug[slug]
-            meta = article.meta
-            key = self._card_keys[slug] = digest(repr((
-                article.path, meta.title, article.summary, meta.date, article.reading_minutes,
-                self.term_name("author", article.author_key), meta.category,
-                self.term_name("category", meta.category), meta.lang, meta.draft)))
-        return key
-
-    def adopt_card_keys(self, keys: Mapping[str, str]) -> None:
-        """Card keys known from the last build, for articles whose cards are unchanged."""
-        self._card_keys.update(keys)
-
-    def card_keys_made(self) -> Mapping[str, str]:
-        """Every card key made so far, by slug."""
-        return MappingProxyType(self._card_keys)
-
-    def article_key(self, article: Article) -> str:
-        """A digest of everything an article's own page shows of the site model: the
-        article (its body by digest), the names of its terms, its neighbours' titles and
-        its related articles' cards (see ``article``, ``common``)."""
-        neighbours = [(slug, self.site.by_slug[slug].meta.title) for slug in (article.previous, article.next) if slug]
-        return digest(repr((
-            article.meta, article.source_path, article.path, article.guid, article.html_digest, article.summary,
-            article.toc, article.reading_minutes, article.author_key, article.tag_keys, article.previous,
-            article.next, article.related, neighbours, [self.card_key(slug) for slug in article.related],
-            self.term_name("author", article.author_key), self.term_name("category", article.meta.category),
-            [self.term_name("tag", key) for key in article.tag_keys],
-            [self.term_name("audience", key) for key in article.meta.audience])))
-
-    def term_name(self, taxonomy: str, key: str) -> str:
-        """The display name of a term."""
-        return self._terms[(taxonomy, key)].name
+        return [self._card(self.site.card(slug)) for slug in slugs]
 
     def common(self, path: str, title: str, description: str = "", *,
                feeds: list[dict] | None = None, noindex: bool = False, article: Article | None = None,
                crumbs: tuple[tuple[str, str], ...] = ()) -> dict:
         """The ``site`` and ``page`` every template receives. ``crumbs`` are the (title,
         site path) steps below Home that lead to this page; ``article`` is the page's own."""
-        config = self.site.config
+        config = self._config
         lang = config.language
-        current = tuple(self._is_current(written, path) for _, _, written in self._menu)
-        site = self._site_views.get(current)
-        if site is None:
-            menu = [{"title": title, "url": url, "current": now}
-                    for (title, url, _), now in zip(self._menu, current, strict=True)]
-            values = {
-                "title": config.title, "tagline": config.tagline, "description": config.description,
-                "language": config.language, "url": self.url(""), "base_url": config.base_url,
-                "announcement": config.announcement, "menu": menu, "feeds": self._site_feeds,
-                "archive_url": self.url("archive/"), "stylesheet": self._stylesheet, "icon": self._icon,
-                "search": self._search if config.search else None,
-            }
-            site = self._site_views[current] = Values(values)
+        menu = [{"title": item.title, "url": self._menu_url(item.url), "current": self._is_current(item.url, path)}
+                for item in config.menu]
+        browse = [{"title": title, "url": self.url(f"{key}/")} for key, title in self.site.browse()]
+        search = {"url": self.url("search/"), "bundle": self.url(f"{SEARCH_BUNDLE}/"), "script": self._search_script,
+                  "browse": [*browse, {"title": "Archive", "url": self.url("archive/")}]}
+        site = Values({
+            "title": config.title, "tagline": config.tagline, "description": config.description,
+            "language": config.language, "url": self.url(""), "base_url": config.base_url,
+            "announcement": config.announcement, "menu": menu, "feeds": self._feeds(config.title, ""),
+            "archive_url": self.url("archive/"), "stylesheet": self._stylesheet, "icon": self._icon,
+            "search": search if config.search else None,
+        })
         description = description or config.description
         trail = (("Home", ""), *crumbs) if crumbs else ()
         breadcrumbs = [{"title": name, "url": self.url(step), "absolute": config.absolute_url(step)}
@@ -234,7 +196,7 @@ class Views:
 
     def _social(self, path: str, title: str, description: str, article: Article | None) -> dict:
         """OpenGraph and Twitter card values: the article's own for an article page."""
-        config = self.site.config
+        config = self._config
         image = self.absolute(article.meta.image) if article and article.meta.image else None
         social = {"type": "article" if article else "website", "site_name": config.title, "title": title,
                   "description": description, "url": config.absolute_url(path), "image": image,
@@ -244,16 +206,16 @@ class Views:
             social["article"] = {
                 "published": meta.date.astimezone(self._zone).isoformat(),
                 "modified": article.last_modified.astimezone(self._zone).isoformat(),
-                "author": config.absolute_url(self._terms[("author", article.author_key)].path),
-                "section": self._terms[("category", meta.category)].name,
-                "tags": [self._terms[("tag", key)].name for key in article.tag_keys],
+                "author": config.absolute_url(term_path("author", article.author_key)),
+                "section": self.term_name("category", meta.category),
+                "tags": [self.term_name("tag", key) for key in article.tag_keys],
             }
         return social
 
     def _structured_data(self, path: str, article: Article | None, breadcrumbs: list[dict]) -> dict | None:
         """JSON-LD for search engines: the Article and its BreadcrumbList; the WebSite (with
         its search) on the home page; a BreadcrumbList on listings."""
-        config = self.site.config
+        config = self._config
         graph: list[dict] = []
         if path == "":
             website = {"@type": "WebSite", "name": config.title, "url": config.base_url,
@@ -264,18 +226,18 @@ class Views:
             graph.append(website)
         if article:
             meta = article.meta
-            author = self._terms[("author", article.author_key)]
             graph.append({
                 "@type": "Article", "headline": meta.title, "description": article.summary or None,
                 "url": config.absolute_url(path), "mainEntityOfPage": config.absolute_url(path),
                 "datePublished": meta.date.astimezone(self._zone).isoformat(),
                 "dateModified": article.last_modified.astimezone(self._zone).isoformat(),
-                "author": {"@type": "Person", "name": meta.author, "url": config.absolute_url(author.path)},
+                "author": {"@type": "Person", "name": meta.author,
+                           "url": config.absolute_url(term_path("author", article.author_key))},
                 "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
                 "image": self.absolute(meta.image) if meta.image else None,
                 "inLanguage": meta.lang or config.language,
-                "articleSection": self._terms[("category", meta.category)].name,
-                "keywords": [self._terms[("tag", key)].name for key in article.tag_keys] or None,
+                "articleSection": self.term_name("category", meta.category),
+                "keywords": [self.term_name("tag", key) for key in article.tag_keys] or None,
                 "isBasedOn": meta.source,
             })
         if breadcrumbs:
@@ -289,7 +251,7 @@ class Views:
 
     def absolute(self, url: str) -> str:
         """A full URL: site paths ('/images/a.png') under the base URL, others unchanged."""
-        return self.site.config.absolute_url(url[1:]) if url.startswith("/") else url
+        return self._config.absolute_url(url[1:]) if url.startswith("/") else url
 
     def _menu_url(self, url: str) -> str:
         return self.url(url[1:]) if url.startswith("/") else url
@@ -301,24 +263,28 @@ class Views:
         target = menu_url[1:]
         return path == target if target == "" else path.startswith(target)
 
-    def article(self, article: Article) -> dict:
+    def article(self, slug: str) -> dict:
         """Everything article.html shows."""
+        article = self.site.article(slug)
         meta = article.meta
-        card = self.cards((article.slug,))[0]
+        place = self.site.place(slug)
         neighbours = {}
-        for name, slug in (("previous", article.previous), ("next", article.next)):
-            neighbours[name] = ({"title": self.site.by_slug[slug].meta.title, "url": self.url(self.site.by_slug[slug].path)}
-                                if slug else None)
+        for name, other in (("previous", place.previous), ("next", place.next)):
+            if other:
+                card = self.site.card(other)
+                neighbours[name] = {"title": card.title, "url": self.url(card.path)}
+            else:
+                neighbours[name] = None
         return {
-            **card,
-            "html": Html(self.site.html_of(article)),
+            **self.cards((slug,))[0],
+            "html": Html(self.site.html(slug)),
             "updated": date_view(meta.updated, self._zone) if meta.updated else None,
             "tags": [self._link("tag", key) for key in article.tag_keys],
             "audience": [self._link("audience", key) for key in meta.audience],
             "toc": [{"level": h.level, "anchor": h.anchor, "text": h.text} for h in article.toc],
             "source": meta.source,
             "image": meta.image,
-            "related": self.cards(article.related),
+            "related": self.cards(place.related),
             **neighbours,
         }
 
@@ -330,26 +296,21 @@ class Views:
             "next": self.url(pager.next_path) if pager.next_path is not None else None,
         }
 
-    def term(self, taxonomy: Taxonomy, term: Term) -> dict:
-        """A term for its own listing page and for term indexes."""
+    def term(self, taxonomy: str, term) -> dict:
+        """A term (queries.site.TermSummary) for its own listing page and for term indexes."""
         heading = term.name
-        if taxonomy.key == "audience":  # "For jobseekers", "For HR managers"
+        if taxonomy == "audience":  # "For jobseekers", "For HR managers"
             heading = "For " + (term.name[:1].lower() + term.name[1:] if term.name[1:2].islower() else term.name)
         return {"key": term.key, "title": term.name, "heading": heading, "url": self.url(term.path),
-                "description": term.description, "count": len(term.articles),
-                "taxonomy": taxonomy.key, "taxonomy_url": self.url(f"{taxonomy.key}/")}
+                "description": term.description, "count": term.count,
+                "taxonomy": taxonomy, "taxonomy_url": self.url(f"{taxonomy}/")}
 
     def _feeds(self, title: str, folder: str) -> list[dict]:
         return [{"title": f"{title} ({kind.label})", "url": self.url(folder + kind.name), "type": kind.media_type}
                 for kind in FEED_FORMATS]
 
-    def category_feeds(self, key: str) -> list[dict]:
-        """The feeds of one category."""
-        return self.term_feeds("category", key)
-
     def term_feeds(self, taxonomy: str, key: str) -> list[dict]:
         """The feeds of one term (empty when its taxonomy has none: see site.yaml's feeds)."""
         if taxonomy not in self._feed_taxonomies:
             return []
-        term = self._terms[(taxonomy, key)]
-        return self._feeds(term.name, term.path)
+        return self._feeds(self.term_name(taxonomy, key), term_path(taxonomy, key))

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import NoReturn, Protocol
 
 from .digests import RACY_NS, digest
-from .incremental import unchanged_on_disk
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .urls import contained
 
@@ -31,6 +30,17 @@ STAGING_MARK = ".staging-"
 STANDBY_MARK = ".standby"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+
+
+def unchanged_on_disk(file: Path | str, recorded: dict) -> bool:
+    """True when ``file`` is still the very file the last build wrote (same inode, size and
+    modification time): nobody replaced or edited it since."""
+    try:
+        status = os.stat(file, follow_symlinks=False)
+    except OSError:
+        return False
+    return (status.st_ino, status.st_size, status.st_mtime_ns) == (
+        recorded.get("inode"), recorded.get("size"), recorded.get("mtime"))
 
 
 def refuse_dangerous_output(output_dir: Path, site_dir: Path, content_dir: Path) -> None:

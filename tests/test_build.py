@@ -72,7 +72,7 @@ def test_template_error_fails_the_build_naming_the_template_and_keeps_the_output
     override.write_text('{% extends "base.html" %}\n{% block content %}\n{{ article.no_such_field }}\n{% endblock %}\n')
     result = run_cli("build", str(sample_site))
     assert result.exit_code == 1
-    assert f"{override}:3: error: template error: 'dict object' has no attribute 'no_such_field'" in result.output
+    assert "themes/default/templates/article.html:3: error: template error: 'dict object' has no attribute 'no_such_field'" in result.output
     assert tree_bytes(sample_site / "output") == before
 
 

@@ -18,7 +18,7 @@ from skillsite import parallel, writer
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
 from skillsite.config import load_config
-from skillsite.loader import load_documents
+from skillsite.build import load_documents
 from skillsite.model import BuildFailed, OutputFile
 from skillsite.urls import contained
 from skillsite.writer import OUTPUT_MARKER
@@ -109,22 +109,31 @@ def private(tmp_path) -> Path:
     ("themes/default/templates/404.html", "leak.html"),
     ("themes/default/templates/partials", "."),
 ])
-def test_a_symlink_in_the_site_publishes_nothing_it_points_to(site, private, link, target):
+def test_a_symlink_in_the_site_is_an_error_naming_it_and_publishes_nothing(site, private, link, target):
     root = site({"content/jobs/a.md": article(), "static/robots-note.txt": "x",
                  "themes/default/static/extra.css": "p{}", "themes/default/templates/_card.html":
                  (Path(__file__).parent.parent / "themes/default/templates/_card.html").read_text()})
+    build(root, BuildOptions(now=NOW))
+    before = tree_bytes(root / "output")
     (root / link).parent.mkdir(parents=True, exist_ok=True)
     (root / link).symlink_to(private / target)
-    build(root, BuildOptions(now=NOW))
-    assert SECRET.encode() not in published(root / "output")
-    assert not any(p.is_symlink() for p in (root / "output").rglob("*"))
+    with pytest.raises(BuildFailed) as refused:
+        build(root, BuildOptions(now=NOW))
+    assert [d.format() for d in refused.value.diagnostics] == [
+        f"{link}: error: this is a symbolic link, which skillsite never reads or publishes\n"
+        "  hint: replace it with a real file or folder (a copy), or move it out of the site"]
+    assert tree_bytes(root / "output") == before and SECRET.encode() not in published(root / "output")
 
 
-def test_a_static_folder_that_is_itself_a_symlink_publishes_nothing(site, private):
+def test_a_static_folder_that_is_itself_a_symlink_is_an_error_and_publishes_nothing(site, private):
     root = site({"content/jobs/a.md": article()})
     (root / "static").symlink_to(private)
-    build(root, BuildOptions(now=NOW))
-    assert SECRET.encode() not in published(root / "output")
+    with pytest.raises(BuildFailed) as refused:
+        build(root, BuildOptions(now=NOW))
+    assert [d.format() for d in refused.value.diagnostics] == [
+        "static: error: 'static' should be a folder, but it is a symbolic link\n"
+        "  hint: make it a real folder (skillsite never follows links)"]
+    assert not (root / "output").exists()
 
 
 # --- the output folder ----------------------------------------------------------------------------

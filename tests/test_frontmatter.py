@@ -17,7 +17,7 @@ from conftest import MINIMAL_CONFIG, NOW, article, write_tree
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
 from skillsite.config import load_config
-from skillsite.loader import load_documents
+from skillsite.build import load_documents
 from skillsite.model import BuildFailed, Diagnostic, SourceDocument
 
 A = "content/jobs/a.md"
@@ -364,7 +364,8 @@ def test_never_follows_symlinks_to_files_or_folders(site, tmp_path):
     os.symlink(outside, root / "content/linked")
     os.symlink(tmp_path / "nowhere.md", root / "content/jobs/dangling.md")
     documents, found = load(root)
-    assert found == []
+    assert sorted(d.path for d in found) == ["content/jobs/dangling.md", "content/jobs/secret.md", "content/linked"]
+    assert {d.message for d in found} == {"this is a symbolic link, which skillsite never reads or publishes"}
     assert [d.path for d in documents] == [A]
 
 

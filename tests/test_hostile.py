@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import MINIMAL_CONFIG, NOW, active_content, article, elements, write_tree
 from skillsite.build import BuildOptions, build
 from skillsite.config import load_config
-from skillsite.loader import load_documents
+from skillsite.build import load_documents
 from skillsite.markdown import LinkTargets, make_markdown, render_markdown
 from skillsite.model import BuildFailed, FrontMatter, SourceDocument
 from test_feeds import FEED_NAMES, feed_items, parse, read_json_feed

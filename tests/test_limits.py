@@ -15,9 +15,10 @@ from conftest import NOW, article
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
 from skillsite.config import load_config
-from skillsite.loader import MAX_ARTICLE_BYTES, load_documents
+from skillsite.build import load_documents
+from skillsite.documents import MAX_ARTICLE_BYTES
 from skillsite.markdown import make_markdown, render_markdown
-from skillsite.site import link_targets
+from skillsite.site import link_targets, placement
 
 A = "content/jobs/a.md"
 TOO_DEEP = ("error: lists and block quotes are nested too deeply here (over 100 levels, a list counting two): "
@@ -30,7 +31,7 @@ def render(site, body: str):
     config = load_config(root)
     documents, problems = load_documents(config)
     assert problems == []
-    return render_markdown(make_markdown(), documents[0], link_targets(config, documents))
+    return render_markdown(make_markdown(), documents[0], link_targets(config.base_path, map(placement, documents)))
 
 
 def nested_list(depth: int) -> str:

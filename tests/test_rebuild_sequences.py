@@ -1,10 +1,10 @@
-"""Rebuild sequences, written as an adversarial review of the patched rebuilds
-(site.build_site(previous=...), carried page keys, the cache snapshot): after every edit,
-sequence of edits, option change or failed build, an incremental ``build`` (and a running
-``serve``) must hold exactly what a clean build (a
-fresh ``serve``) of the same content holds, and must not crash.
+"""Rebuild sequences, written as an adversarial review of incremental rebuilds: after every
+edit, sequence of edits, option change or failed build, an incremental ``build`` (and a
+running ``serve``) must hold exactly what a clean build (a fresh ``serve``) of the same
+content holds, and must not crash. They run in the query layer's verify mode (every memo
+it reuses is made again and compared).
 
-Two causes failed when these were written (both mended):
+Written against the machinery the query layer replaced; two causes failed then (both mended):
 - the HTML of a rendering taken from the snapshot is read from the cache by its body key,
   which does not cover the links to other articles (``lookups``): a failed build, or a
   build into another output folder (--drafts/--future preview), saves another rendering
@@ -28,16 +28,24 @@ from conftest import MINIMAL_CONFIG, NOW, REPO, article, committed, git, tree_by
 
 from skillsite import parallel
 from skillsite.build import BuildOptions, build
-from skillsite.cache import CACHE_DIR
+from skillsite.store import CACHE_DIR
 from skillsite.model import BuildFailed
+from skillsite.query import VERIFY_VARIABLE
 from skillsite.server import Preview
 
 
 @pytest.fixture(autouse=True)
 def small_work_goes_to_processes_too(monkeypatch):
-    # the sites here are small: let even a few pages go to the process pool (forked page
-    # workers read the HTML left in the cache through their own connection)
+    # the sites here are small: let even a few pages go to the process pool
     monkeypatch.setattr(parallel, "MIN_TASKS_PER_WORKER", 1)
+    monkeypatch.setattr("skillsite.query._PARALLEL_FROM", 2)
+
+
+@pytest.fixture(autouse=True)
+def every_reused_memo_is_made_again_and_compared(monkeypatch):
+    # the query layer's verify mode: a memo reused although what it was made from changed
+    # (a dependency it did not record) fails the build with MemoMismatch
+    monkeypatch.setenv(VERIFY_VARIABLE, "1")
 
 
 # --- helpers ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import feedparser
 
 from skillsite.build import BuildOptions, build
-from skillsite.loader import load_documents
+from skillsite.build import load_documents
 from skillsite.config import load_config
 from conftest import NOW, active_content
 

@@ -12,19 +12,14 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote, urljoin
 
-from feedgen.feed import FeedGenerator
-
 from .. import __version__
 from ..config import SiteConfig
-from ..digests import digest
-from ..cache import FINGERPRINT
-from ..model import Article, KeptFile, OutputFile
-from ..site import Site
+from ..model import Article, Structure
 from ..urls import encode_url, term_path
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -81,50 +76,30 @@ def feed_taxonomies(config: SiteConfig) -> tuple[str, ...]:
     return ("category",) + (("tag",) if config.feeds.per_tag else ()) + (("author",) if config.feeds.per_author else ())
 
 
-def channels(site: Site) -> Iterator[Channel]:
+def channels(config: SiteConfig, structure: Structure) -> Iterator[Channel]:
     """Every feed of the site: the site's own first, then each term's, by taxonomy."""
-    config = site.config
     length = config.feeds.length
     authority = f"tag:{config.feeds.id_authority}:feed"
     about = config.description or config.tagline or config.title
-    yield Channel("", authority, config.title, about, tuple(a.slug for a in site.articles[:length]))
+    yield Channel("", authority, config.title, about, structure.order[:length])
     for key in feed_taxonomies(config):
-        for term in site.taxonomy(key).terms:
+        for term in structure.taxonomy(key).terms:
             description = {"category": term.description or about, "tag": f"Articles tagged {term.name}.",
                            "author": f"Articles by {term.name}."}[key]
             yield Channel(term_path(key, term.key), f"{authority}:{key}:{quote(term.key, safe='')}",
                           f"{config.title}: {term.name}", description, term.articles[:length])
 
 
-def render_feeds(site: Site, made: dict[str, tuple[OutputFile, ...]] | None = None,
-                 kept: Callable[[str, str], bool] | None = None) -> Iterator[OutputFile | KeptFile]:
-    """Every feed of the site, in every format. ``made`` remembers feeds between two builds
-    in one process (``serve``), by a digest of everything they hold; a feed for which
-    ``kept(path, that digest)`` is true is not made again: the output holds it already."""
-    for channel in channels(site):
-        articles = [site.by_slug[slug] for slug in channel.articles]
-        key = _channel_key(site, channel, articles)
-        names = [(channel.folder + kind.name, kind.origin) for kind in FEED_FORMATS]
-        if kept is not None and all(kept(path, key) for path, _ in names):
-            yield from (KeptFile(path, key, origin) for path, origin in names)
-            continue
-        files = made.get(key) if made is not None else None
-        if files is None:
-            contents = (_feedgen(site, channel, RSS, articles).rss_str(pretty=True),
-                        _feedgen(site, channel, ATOM, articles).atom_str(pretty=True),
-                        json_feed(site, channel, articles))
-            files = tuple(OutputFile(path, content, origin, key) for (path, origin), content in zip(names, contents))
-            if made is not None:
-                made[key] = files
-        yield from files
+Item = tuple[Article, str]
+"""A feed item: the article and its body's HTML."""
 
 
-def _channel_key(site: Site, channel: Channel, articles: Sequence[Article]) -> str:
-    """Everything a channel's feeds are made of: this skillsite and its libraries, the
-    site's settings, the channel, and each item's front matter, place and body (by its
-    digest)."""
-    return digest(FINGERPRINT, repr(site.config), repr(channel), *(
-        repr((a.meta, a.path, a.guid, a.html_digest, a.summary, a.author_key, a.tag_keys)) for a in articles))
+def feed_file(config: SiteConfig, channel: Channel, kind: FeedFormat, items: Sequence[Item]) -> bytes:
+    """The channel's feed in one format."""
+    if kind is JSON_FEED:
+        return json_feed(config, channel, items)
+    feed = _feedgen(config, channel, kind, items)
+    return feed.rss_str(pretty=True) if kind is RSS else feed.atom_str(pretty=True)
 
 
 def absolute_links(html: str, page_url: str) -> str:
@@ -135,10 +110,10 @@ def absolute_links(html: str, page_url: str) -> str:
     return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(fix_attribute, tag[0]), html)
 
 
-def item_content(site: Site, article: Article) -> str:
+def item_content(config: SiteConfig, article: Article, html: str) -> str:
     """The item's HTML: the full article with absolute URLs, and its source if curated."""
-    page_url = site.config.absolute_url(article.path)
-    content = absolute_links(site.html_of(article), page_url)
+    page_url = config.absolute_url(article.path)
+    content = absolute_links(html, page_url)
     if article.meta.source:
         source = html_lib.escape(encode_url(article.meta.source))
         content += f'\n<p>Source: <a href="{source}">{source}</a></p>'
@@ -160,9 +135,9 @@ def site_url(config: SiteConfig, url: str) -> str:
     return config.absolute_url(quote(url, safe="/"))
 
 
-def _feedgen(site: Site, channel: Channel, kind: FeedFormat, articles: Sequence[Article]) -> FeedGenerator:
-    config = site.config
-    updated = max((a.last_modified for a in articles), default=_EPOCH)
+def _feedgen(config: SiteConfig, channel: Channel, kind: FeedFormat, items: Sequence[Item]):
+    from feedgen.feed import FeedGenerator  # here: a build that makes no feed never loads it
+    updated = max((a.last_modified for a, _ in items), default=_EPOCH)
     feed = FeedGenerator()
     feed.load_extension("dc", atom=False, rss=True)
     feed.id(channel.id)
@@ -179,7 +154,7 @@ def _feedgen(site: Site, channel: Channel, kind: FeedFormat, articles: Sequence[
         feed.image(logo, title=feed_text(channel.title), link=site_url(config, channel.folder))
         feed.icon(logo)
     zone = config.zone
-    for article in articles:
+    for article, html in items:
         meta = article.meta
         entry = feed.add_entry(order="append")
         entry.id(article.guid)
@@ -195,13 +170,12 @@ def _feedgen(site: Site, channel: Channel, kind: FeedFormat, articles: Sequence[
         summary = feed_text(article.summary or meta.title)
         entry.description(html_lib.escape(summary, quote=False))  # RSS readers take <description> as HTML
         entry.summary(summary)  # Atom's <summary> is text
-        entry.content(item_content(site, article), type="html")
+        entry.content(item_content(config, article, html), type="html")
     return feed
 
 
-def json_feed(site: Site, channel: Channel, articles: Sequence[Article]) -> bytes:
+def json_feed(config: SiteConfig, channel: Channel, items: Sequence[Item]) -> bytes:
     """The channel as a JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/)."""
-    config = site.config
     document = {
         "version": JSON_FEED_VERSION,
         "title": feed_text(channel.title),
@@ -209,20 +183,20 @@ def json_feed(site: Site, channel: Channel, articles: Sequence[Article]) -> byte
         "home_page_url": site_url(config, channel.folder),
         "feed_url": site_url(config, channel.folder + JSON_FEED.name),
         "language": config.language,
-        "items": [_json_item(site, article) for article in articles],
+        "items": [_json_item(config, article, html) for article, html in items],
     }
     if config.feeds.logo:
         document["icon"] = document["favicon"] = site_url(config, config.feeds.logo)
     return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(site: Site, article: Article) -> dict:
-    config, meta, zone = site.config, article.meta, site.config.zone
+def _json_item(config: SiteConfig, article: Article, html: str) -> dict:
+    meta, zone = article.meta, config.zone
     item = {
         "id": article.guid,
         "url": site_url(config, article.path),
         "title": feed_text(meta.title),
-        "content_html": item_content(site, article),
+        "content_html": item_content(config, article, html),
         "summary": feed_text(article.summary or meta.title),
         "date_published": meta.date.astimezone(zone).isoformat(),
         "date_modified": article.last_modified.astimezone(zone).isoformat(),

@@ -1,4 +1,4 @@
-"""Theme and site static files -> OutputFiles.
+"""Theme and site static files -> the files to publish.
 
 The theme's ``static/`` is published under ``/static/``; the site's own ``static/`` folder
 (images, favicon, CNAME...) at the root. A site's theme folder overrides the built-in one
@@ -8,12 +8,9 @@ file by file.
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Sequence
 
-from ..loader import is_debris
-from ..model import OutputFile
+from ..inputs import Listing
 
 STYLESHEET = "static/style.css"
 SEARCH_SCRIPT = "static/search.js"
@@ -24,45 +21,24 @@ THEME_ASSETS = (STYLESHEET, SEARCH_SCRIPT, ICON)
 """Theme files that pages link to, by a URL carrying a content hash."""
 
 
-def _files_under(folder: Path) -> Iterable[tuple[str, Path]]:
-    """(relative posix path, file) for every regular file, sorted; no symlinks, no debris."""
-    if not folder.is_dir() or folder.is_symlink():  # a symlinked folder could publish anything
-        return []
-    found = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = [d for d in dirs if not is_debris(d) and not os.path.islink(os.path.join(root, d))]
-        for name in files:
-            path = Path(root, name)
-            if not is_debris(name) and not path.is_symlink():
-                found.append((path.relative_to(folder).as_posix(), path))
-    return sorted(found)
+def choose_static(themes: Sequence[tuple[str, Listing]], site: tuple[str, Listing]) -> dict[str, str]:
+    """Output path -> the file to publish there (by name), sorted. ``themes``: (static
+    folder, listing) of each theme, the first winning; ``site``: the site's own folder."""
+    chosen: dict[str, str] = {}
+    for folder, listing in reversed(themes):
+        for relative in listing.files:
+            chosen[f"static/{relative}"] = f"{folder}/{relative}"
+    folder, listing = site
+    for relative in listing.files:
+        chosen[relative] = f"{folder}/{relative}"
+    return {path: chosen[path] for path in sorted(chosen)}
 
 
-def static_files(theme_dirs: list[Path], site_dir: Path) -> list[OutputFile]:
-    """The static files to publish; earlier theme folders win over later ones."""
-    chosen: dict[str, Path] = {}
-    for theme in reversed(theme_dirs):
-        for relative, path in _files_under(theme / "static"):
-            chosen[f"static/{relative}"] = path
-    for relative, path in _files_under(site_dir / "static"):
-        chosen[relative] = path
-    return [OutputFile(name, chosen[name].read_bytes(), f"static file {chosen[name]}") for name in sorted(chosen)]
+def asset_url(base_path: str, path: str, content: bytes) -> str:
+    """The URL of the static file at ``path``, with a content hash so browsers may cache it forever."""
+    return f"{base_path}{path}?v={hashlib.sha256(content).hexdigest()[:10]}"
 
 
-def stylesheet_url(files: Iterable[OutputFile], base_path: str) -> str:
-    """The theme stylesheet's URL, with a content hash so browsers may cache it forever."""
-    return asset_url(files, STYLESHEET, base_path)
-
-
-def asset_urls(files: Iterable[OutputFile], base_path: str) -> dict[str, str]:
-    """The URLs of the theme's assets (THEME_ASSETS) that exist, by path."""
-    files = list(files)
-    return {path: url for path in THEME_ASSETS if (url := asset_url(files, path, base_path))}
-
-
-def asset_url(files: Iterable[OutputFile], path: str, base_path: str) -> str:
-    """The URL of the static file at ``path`` with a content hash; '' when there is none."""
-    for file in files:
-        if file.path == path:
-            return f"{base_path}{path}?v={hashlib.sha256(file.content).hexdigest()[:10]}"
-    return ""
+def listing_problems(listings: Iterable[Listing]):
+    """Every problem found walking the static folders."""
+    return [problem for listing in listings for problem in listing.problems]

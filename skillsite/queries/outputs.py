@@ -1,0 +1,173 @@
+"""Queries for the other files of the site (feeds, sitemap, robots.txt, static files) and
+for every problem a build reports (dead links among them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..inputs import InputProblem, read_input
+from ..links import dead_links, exists_in
+from ..model import Diagnostic
+from ..outputs.feeds import FEED_FORMATS, Channel, channels, feed_file
+from ..outputs.pages import split_name
+from ..outputs.sitemap import robots, sitemap
+from ..query import TOP, Query
+from ..urls import article_path
+from .content import ARTICLE, ARTICLE_FILES, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT
+from .pages import ORDER, PAGE_LIST
+from .site import PLACE, PUBLICATION, SITE_PROBLEMS, STRUCTURE
+from .theme import STATIC, TEMPLATES
+
+SITEMAP_FILE = "sitemap.xml"
+ROBOTS_FILE = "robots.txt"
+
+
+def _channels(ask, _: str) -> tuple[Channel, ...]:
+    return tuple(channels(ask.get(CONFIG), ask.get(STRUCTURE)))
+
+
+CHANNELS = Query("channels", 11, _channels, tuple[Channel, ...])
+"""Every feed: the site's, each category's (and each tag's and author's, when asked)."""
+
+
+def _channel(ask, folder: str) -> Channel | None:
+    return next((channel for channel in ask.get(CHANNELS) if channel.folder == folder), None)
+
+
+CHANNEL = Query("channel", 12, _channel, Channel | None)
+
+
+def feed_paths(channel: Channel) -> list[str]:
+    """The output paths of a channel's feeds, one per format."""
+    return [channel.folder + kind.name for kind in FEED_FORMATS]
+
+
+def _feed(ask, path: str) -> bytes:
+    folder, _, name = path.rpartition("/")
+    folder = f"{folder}/" if folder else ""
+    channel = ask.get(CHANNEL, folder)
+    kind = next(kind for kind in FEED_FORMATS if kind.name == name)
+    items = []
+    for slug in channel.articles:
+        source = ask.get(PLACE, slug).source_path
+        items.append((ask.get(ARTICLE, source), ask.get(BODY, source).html))
+    return feed_file(ask.get(CONFIG), channel, kind, items)
+
+
+FEED = Query("feed", TOP, _feed, costly=True)
+"""One feed file, by its output path."""
+
+
+def _sitemap(ask, _: str) -> bytes:
+    pages = [split_name(name) for name in ask.get(PAGE_LIST)]
+    modified = {}
+    for slug in ask.get(ORDER):
+        card = ask.get(CARD, ask.get(PLACE, slug).source_path)
+        modified[card.path] = card.modified
+    return sitemap(ask.get(CONFIG), pages, modified)
+
+
+SITEMAP = Query("sitemap", TOP, _sitemap)
+
+
+def _robots(ask, _: str) -> bytes:
+    return robots(ask.get(CONFIG))
+
+
+ROBOTS = Query("robots", TOP, _robots)
+
+
+def _static_file(ask, path: str) -> bytes | Diagnostic:
+    try:
+        return read_input(ask, ask.get(STATIC).files[path])
+    except InputProblem as problem:
+        return problem.diagnostic
+
+
+STATIC_FILE = Query("static-file", TOP, _static_file)
+"""A file published as it is, by its output path (or why it cannot be read)."""
+
+
+# --- problems -------------------------------------------------------------------------------------
+
+def _paths(ask, _: str) -> frozenset[str]:
+    paths = {split_name(name)[1] for name in ask.get(PAGE_LIST)}
+    paths.update(path for channel in ask.get(CHANNELS) for path in feed_paths(channel))
+    paths.update(ask.get(STATIC).files)
+    paths.update((SITEMAP_FILE, ROBOTS_FILE))
+    return frozenset(paths)
+
+
+PATHS = Query("paths", 12, _paths, frozenset[str])
+"""Every file of the output but the search index."""
+
+
+def _unreadable(ask, _: str) -> frozenset[str]:
+    return frozenset(article_path(PurePosixPath(name).stem) for name in ask.get(ARTICLE_FILES).articles
+                     if ask.get(PLACEMENT, name) is None)
+
+
+UNREADABLE = Query("unreadable", 6, _unreadable, frozenset[str])
+"""The likely pages of the articles left out for errors of their own: links to them are not
+reported as well."""
+
+
+def _exists(ask, site_path: str) -> bool:
+    return exists_in(ask.get(PATHS), site_path) or site_path in ask.get(UNREADABLE)
+
+
+EXISTS = Query("exists", 13, _exists, bool)
+"""Whether a link on the site leads to a file of the site (by its site path)."""
+
+
+def _published(ask, name: str) -> bool:
+    return name in ask.get(PUBLICATION).published
+
+
+IS_PUBLISHED = Query("published", 9, _published, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Problems:
+    """What a build found wrong."""
+
+    found: tuple[Diagnostic, ...]
+    """Errors (nothing may be published) and warnings."""
+    dead_links: tuple[Diagnostic, ...]
+    """Links and images of published articles that lead to no file of the site: warnings
+    of ``build``, errors of ``check``."""
+
+
+def _article_problems(ask, name: str) -> Problems:
+    read = ask.get(DOCUMENT, name)
+    problems, dead = list(read.problems), []
+    body = ask.get(BODY, name) if read.document is not None and ask.get(IS_PUBLISHED, name) else None
+    if body is not None:
+        problems += body.warnings
+        page = article_path(read.document.meta.slug)
+        dead = dead_links(ask.get(CONFIG), name, page, body.links, lambda path: ask.get(EXISTS, path))
+    return Problems(tuple(problems), tuple(dead))
+
+
+ARTICLE_PROBLEMS = Query("article-problems", 24, _article_problems, Problems)
+"""Everything wrong with one article: its front matter, its body, its links."""
+
+
+def _problems(ask, _: str) -> Problems:
+    files = ask.get(ARTICLE_FILES)
+    problems = [*files.problems, *ask.get(TEMPLATES).problems, *ask.get(STATIC).problems]
+    dead = []
+    for name in files.articles:
+        found = ask.get(ARTICLE_PROBLEMS, name)
+        problems += found.found
+        dead += found.dead_links
+    problems += ask.get(SITE_PROBLEMS)
+    return Problems(tuple(problems), tuple(dead))
+
+
+PROBLEMS = Query("problems", 30, _problems, Problems)
+"""Every problem a build finds."""
+
+QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
+           ARTICLE_PROBLEMS, PROBLEMS)

@@ -1,0 +1,128 @@
+"""Queries over the theme and the static files: which theme folders there are, the
+templates' texts, the files published as they are, the theme's versioned asset URLs.
+Strata 2-4 (see query.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+
+from ..config import SiteConfig
+from ..inputs import TREE, InputProblem, read_input
+from ..model import Diagnostic
+from ..outputs.static import THEME_ASSETS, asset_url, choose_static
+from ..query import Query
+from ..templates import make_environment, missing_theme, theme_candidates
+from .content import CONFIG
+
+
+def _themes(ask, _: str) -> tuple[str, ...]:
+    config: SiteConfig = ask.get(CONFIG)
+    names = [ask.reader.name(folder) for folder in theme_candidates(config)]
+    found = tuple(name for name in names if ask.get(TREE, name).exists)
+    if names[0] not in found and names[1] not in found:
+        raise missing_theme(config)
+    return found
+
+
+THEMES = Query("themes", 2, _themes, tuple[str, ...])
+"""The theme folders, the first winning: the site's own, the built-in one, the default."""
+
+
+@dataclass(frozen=True, slots=True)
+class Templates:
+    """The theme's templates, as read."""
+
+    sources: dict[str, tuple[str, str | None]]
+    """Template name -> (its file, its text; None when it is not UTF-8)."""
+    problems: tuple[Diagnostic, ...]
+
+
+def _templates(ask, _: str) -> Templates:
+    sources: dict[str, tuple[str, str | None]] = {}
+    problems: list[Diagnostic] = []
+    for theme in ask.get(THEMES):
+        folder = f"{theme}/templates"
+        listing = ask.get(TREE, folder)
+        problems += listing.problems
+        for relative in listing.files:
+            if relative in sources:
+                continue  # a theme before this one has it
+            name = f"{folder}/{relative}"
+            try:
+                raw = read_input(ask, name)
+            except InputProblem as problem:
+                problems.append(problem.diagnostic)
+                continue
+            try:
+                sources[relative] = (name, raw.decode("utf-8"))
+            except UnicodeDecodeError:  # an error only for a page that uses it
+                sources[relative] = (name, None)
+    return Templates(dict(sorted(sources.items())), tuple(problems))
+
+
+TEMPLATES = Query("templates", 3, _templates, Templates)
+
+_environments: dict[int, tuple[Templates, jinja2.Environment]] = {}
+
+
+def environment(templates: Templates) -> jinja2.Environment:
+    """The compiled templates, made once per process for one value of TEMPLATES."""
+    made = _environments.get(id(templates))
+    if made is None or made[0] is not templates:
+        _environments.clear()
+        made = _environments[id(templates)] = (templates, make_environment(templates.sources))
+    return made[1]
+
+
+def compile_all(templates: Templates) -> None:
+    """Compile every template here, before page workers fork: they inherit them. A template
+    that does not compile is left to the page that uses it to report."""
+    env = environment(templates)
+    for name in env.list_templates():
+        if name.endswith(".html"):
+            try:
+                env.get_template(name)
+            except Exception:  # noqa: BLE001  any template that does not compile: only a page using it may fail
+                continue
+
+
+@dataclass(frozen=True, slots=True)
+class Static:
+    """The files published as they are."""
+
+    files: dict[str, str]
+    """Output path -> the file published there, by name."""
+    problems: tuple[Diagnostic, ...]
+
+
+def _static(ask, _: str) -> Static:
+    config: SiteConfig = ask.get(CONFIG)
+    themes = [(f"{theme}/static", ask.get(TREE, f"{theme}/static")) for theme in ask.get(THEMES)]
+    own = ask.reader.name(config.site_dir / "static")
+    site = (own, ask.get(TREE, own))
+    problems = tuple(problem for _, listing in (*themes, site) for problem in listing.problems)
+    return Static(choose_static(themes, site), problems)
+
+
+STATIC = Query("static", 3, _static, Static)
+
+
+def _assets(ask, _: str) -> dict[str, str]:
+    config: SiteConfig = ask.get(CONFIG)
+    files = ask.get(STATIC).files
+    urls = {}
+    for path in THEME_ASSETS:
+        if path in files:
+            try:
+                urls[path] = asset_url(config.base_path, path, read_input(ask, files[path]))
+            except InputProblem:
+                continue  # reported with the static files
+    return urls
+
+
+ASSETS = Query("assets", 4, _assets, dict[str, str])
+"""The theme's stylesheet, script and icon, by a URL carrying a digest of their bytes."""
+
+QUERIES = (THEMES, TEMPLATES, STATIC, ASSETS)
