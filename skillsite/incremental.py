@@ -21,7 +21,7 @@ from .digests import digest
 from .model import Diagnostic, KeptFile, OutputFile
 from .outputs.pages import PageSpec, render_page
 from .parallel import map_in_processes
-from .templates import template_problem
+from .templates import render_or_problem
 
 
 def template_fingerprint(theme_dirs: Sequence[Path]) -> str:
@@ -85,7 +85,4 @@ def _compile_templates(shared) -> None:
 
 def _render(shared, index: int) -> OutputFile | Diagnostic:
     env, specs = shared
-    try:
-        return render_page(env, specs[index])
-    except jinja2.TemplateError as exc:  # a Diagnostic crosses process boundaries; a traceback does not
-        return template_problem(exc)
+    return render_or_problem(render_page, env, specs[index])  # a Diagnostic crosses process boundaries
