@@ -41,7 +41,7 @@ from .unchanged import inputs_fingerprint, next_change, output_intact
 from .views import Views
 from .links import dead_links
 from .lock import LOCK_FILE, build_lock
-from .writer import output_marker, refuse_dangerous_output, write_site
+from .writer import output_marker, refuse_dangerous_output, restore_parked_output, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +288,7 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
     now = options.now or datetime.now(timezone.utc)
     options = replace(options, now=now)
     config = load_config(site_dir, options.base_url, options.output)
+    restore_parked_output(config.output_dir)  # a swap by two renames killed halfway: the last good site first
     cache = BuildCache.open(site_dir)
     full_build = False
     try:
