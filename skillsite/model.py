@@ -33,7 +33,8 @@ class Diagnostic:
         """The one-or-two-line form printed to moderators; what came from the site (a file
         name, an address) is made printable, so it can neither break the line nor read as
         a command to a terminal or a CI runner."""
-        path, message, hint = printable(self.path), printable(self.message), printable(self.hint)
+        path, message = printable(self.path), printable(self.message)
+        hint = "\n".join(map(printable, self.hint.split("\n")))  # hints may run to several lines of their own
         where = f"{path}:{self.line}" if self.line else path
         text = f"{where}: {self.severity}: {message}"
         return f"{text}\n  hint: {hint}" if hint else text
