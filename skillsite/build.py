@@ -33,7 +33,7 @@ from .outputs.pages import split_name
 from .search import SearchIndex
 from .site import HeldBack, held_back
 from .store import CACHE_DIR, MemoryStore, SqliteStore
-from .writer import output_marker, refuse_dangerous_output, unchanged_on_disk, write_site
+from .writer import output_marker, refuse_dangerous_output, restore_parked_output, unchanged_on_disk, write_site
 
 QUERIES = (*INPUT_QUERIES, *content.QUERIES, *site.QUERIES, *theme.QUERIES, *pages.QUERIES, *outputs.QUERIES,
            *contract.QUERIES)
@@ -116,6 +116,7 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
             begin(db, options, now)
             # site.yaml, content/*.md, the bodies: every problem of every file
             config, problems = read_site(db)
+            restore_parked_output(config.output_dir)  # a swap by two renames killed halfway: the last good site first
             errors = [d for d in problems.found if d.severity == "error"]
             if errors:
                 raise BuildFailed(problems.found)

@@ -17,6 +17,7 @@ import ftfy.badness
 
 from .build import BuildOptions, begin, open_database, read_site
 from .model import Diagnostic, SourceDocument
+from .printable import printable
 from .queries.content import ARTICLE_FILES, DOCUMENT, PLACEMENT
 from .queries.site import EPOCH, SCHEDULE
 from .site import HeldBack, held_back, select_published
@@ -95,9 +96,9 @@ def as_github_annotation(diagnostic: Diagnostic) -> str:
     def escape(text: str, property_value: bool = False) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
-    where = f"file={escape(diagnostic.path, True)}"
+    where = f"file={escape(printable(diagnostic.path), True)}"
     if diagnostic.line:
         where += f",line={diagnostic.line}"
-    message = diagnostic.message + (f" (hint: {diagnostic.hint})" if diagnostic.hint else "")
+    message = printable(diagnostic.message + (f" (hint: {diagnostic.hint})" if diagnostic.hint else ""))
     return f"::{diagnostic.severity} {where}::{escape(message)}"
 

@@ -18,6 +18,7 @@ from . import __version__
 from .build import BuildOptions, build
 from .config import load_config
 from .model import BuildFailed, Diagnostic
+from .printable import printable
 from .site import HeldBack
 
 
@@ -34,7 +35,8 @@ def _held_back(articles: tuple[HeldBack, ...]) -> list[str]:
     """Lines saying what was not published and when it will be."""
     wording = {"scheduled": "  scheduled: {} goes live {}", "expired": "  expired:   {} (expired {})",
                "draft": "  draft:     {} (publish with --drafts, or set draft: false)"}
-    return [wording[article.reason].format(article.path, article.when) for article in articles]
+    return [wording[article.reason].format(printable(article.path), printable(str(article.when)))
+            for article in articles]
 
 
 def _fail(failed: BuildFailed, what: str = "Build") -> None:
@@ -61,7 +63,7 @@ class _Commands(click.Group):
         except Exception as exc:  # a bug in skillsite, not a mistake of the moderator's
             if os.environ.get("SKILLSITE_DEBUG"):
                 raise
-            click.echo(f"skillsite: internal error: {type(exc).__name__}: {exc}\n"
+            click.echo(f"skillsite: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
                        "  hint: this is a bug in skillsite, not in your site; please report it with the command you "
                        "ran (SKILLSITE_DEBUG=1 shows the details). Nothing was written.", err=True)
             sys.exit(70)
@@ -99,7 +101,7 @@ def build_command(site_dir: Path, output: Path | None, base_url: str | None, dra
         return
     _print_diagnostics(result.warnings)
     click.echo(f"Built {_count(result.articles, 'article')}, {_count(result.pages, 'page')}, "
-               f"{_count(result.feeds, 'feed')} into {result.output_dir} in {result.seconds:.2f} s")
+               f"{_count(result.feeds, 'feed')} into {printable(str(result.output_dir))} in {result.seconds:.2f} s")
     for line in _held_back(result.held_back):
         click.echo(line)
 
@@ -148,7 +150,7 @@ def new_command(title: str, category: str, author: str | None, slug: str | None,
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
         sys.exit(failed.exit_code)
-    click.echo(path)
+    click.echo(printable(str(path)))
 
 
 def _default_author() -> str:
@@ -202,11 +204,11 @@ def import_command(sources: tuple[Path, ...], category: str | None, author: str 
             target = write_imported(article, config)
         except ImportProblem as problem:
             failures += 1
-            click.echo(f"{source}: not imported: {problem}", err=True)
+            click.echo(f"{printable(str(source))}: not imported: {printable(str(problem))}", err=True)
             continue
-        click.echo(f"{source} -> {target}")
+        click.echo(f"{printable(str(source))} -> {printable(str(target))}")
         for note in article.notes:
-            click.echo(f"  note: {note}")
+            click.echo(f"  note: {printable(note)}")
     if failures:
         click.echo(f"{_count(failures, 'file')} not imported.", err=True)
         sys.exit(1)

@@ -17,6 +17,10 @@ from .yamlread import Mapping, Node, Scalar, YamlError, read_yaml
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 REQUIRED = ("title", "date", "author", "category")
+MAX_NAME_BYTES = 200
+"""The most bytes (UTF-8) the web address name of a tag, an author, a slug or an alias may
+take: it names a folder of the output (``tag/<name>/``), and file systems take 255 bytes
+at most. In Bengali, Hindi or Chinese a letter takes three bytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,10 +225,11 @@ class FrontMatterReader:
 
     def _tags(self, node: Node) -> tuple[str, ...]:
         values = schema.text_list(node, "tags", "interview, resume")
-        for value in values:
+        for index, value in enumerate(values):
             if not term_key(value):
                 raise FieldProblem(node.line, f"tags: '{value}' has no letters or digits",
                                    "give the tag a name made of words, e.g. c-sharp instead of C#")
+            _fits_a_folder(term_key(value), value, "tags", _entry_line(node, index))
         return values
 
     def _term_name(self, node: Node, name: str) -> str | None:
@@ -232,6 +237,8 @@ class FrontMatterReader:
         if value is not None and not term_key(value):
             raise FieldProblem(node.line, f"{name}: '{value}' has no letters or digits",
                                f"write the {name}'s name or username")
+        if value is not None:
+            _fits_a_folder(term_key(value), value, name, node.line)
         return value
 
     def _slug(self, node: Node) -> str:
@@ -239,14 +246,16 @@ class FrontMatterReader:
         if value is None or not is_valid_slug(value):
             raise FieldProblem(node.line, f"slug: '{value or ''}' is not a plain URL name",
                                "use lowercase letters a-z, digits and single hyphens, e.g. slug: writing-a-cv")
+        _fits_a_folder(value, value, "slug", node.line)
         return value
 
     def _aliases(self, node: Node) -> tuple[str, ...]:
         values = schema.text_list(node, "aliases", "old-slug")
-        for value in values:
+        for index, value in enumerate(values):
             if not is_valid_slug(value):
                 raise FieldProblem(node.line, f"aliases: '{value}' is not a plain URL name",
                                    "list the article's old slugs: lowercase letters, digits and hyphens")
+            _fits_a_folder(value, value, "aliases", _entry_line(node, index))
         return values
 
     def _id(self, node: Node) -> str | None:
@@ -263,6 +272,24 @@ class FrontMatterReader:
             raise FieldProblem(node.line, f"lang: '{value}' is not a language tag",
                                "use a BCP 47 tag such as en, ar, hi, bn or zh-Hans")
         return value
+
+
+def _fits_a_folder(name: str, value: str, field: str, line: int) -> None:
+    """Refuse ``value`` when ``name``, the web address name made of it, would not fit a
+    folder's name (MAX_NAME_BYTES): the build would fail writing it, naming no article."""
+    size = len(name.encode("utf-8"))
+    if size > MAX_NAME_BYTES:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise FieldProblem(line, f"{field}: '{shown}' is too long for a web address: it takes {size} bytes, "
+                                 f"at most {MAX_NAME_BYTES} bytes fit",
+                           f"shorten it: about {MAX_NAME_BYTES} letters of Latin script fit, or {MAX_NAME_BYTES // 3} "
+                           "of Bengali, Hindi, Arabic or Chinese (their letters take two or three bytes each)")
+
+
+def _entry_line(node: Node, index: int) -> int:
+    """The line of a list's entry (a list written in brackets has all of them on its own)."""
+    items = getattr(node, "items", ())
+    return items[index].line if index < len(items) else node.line
 
 
 _REQUIRED_HINTS = {

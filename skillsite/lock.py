@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,17 +28,24 @@ def build_lock(cache_dir: Path, shown_as: str) -> Iterator[None]:
         yield
         return
     cache_dir.mkdir(exist_ok=True)
-    descriptor = os.open(cache_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    with exclusive(cache_dir / LOCK_FILE, lambda holder: Diagnostic(
+            shown_as, 0, f"another build of this site is running{holder}; this one was not started",
+            "wait until it has finished, then build again (two builds at once would write the same output)")):
+        yield
+
+
+@contextmanager
+def exclusive(lock_file: Path, refusal: Callable[[str], Diagnostic]) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (made if missing) for the ``with`` block,
+    with this process's id written in it. Raises BuildFailed with ``refusal(' (process
+    N)')`` when another process holds it."""
+    descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
-            raise BuildFailed([Diagnostic(
-                shown_as, 0, f"another build of this site is running{f' (process {holder})' if holder else ''}; "
-                             "this one was not started",
-                "wait until it has finished, then build again (two builds at once would write the same output)")]
-            ) from None
+            raise BuildFailed([refusal(f" (process {holder})" if holder else "")]) from None
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n".encode("ascii"), 0)
         try:

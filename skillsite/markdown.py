@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections import defaultdict
+from collections import defaultdict, deque
+from html import unescape
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
@@ -16,14 +17,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .bounds import cost_problem
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
 from .urls import encode_url, heading_anchor, href, resolve_content_link
 
-MARKDOWN_VERSION = "2"
+MARKDOWN_VERSION = "3"
 """Changes whenever the parser's options or plugins change: cached renders depend on it."""
 MAX_NESTING = 100
 """markdown-it's limit on nested blocks (a list counts two: the list and its item). The
@@ -85,7 +86,7 @@ def make_markdown() -> MarkdownIt:
     md.use(footnote_plugin)
     md.core.ruler.after("inline", "explicit_heading_ids", _explicit_heading_ids)
     md.core.ruler.after("block", "markdown_in_html", _markdown_in_html)
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_anchor)
+    md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.at("inline", _inline_with_own_nesting_limit)
     for name in _NEED_CLOSING_BRACKET:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
@@ -209,12 +210,33 @@ def _explicit_heading_ids(state) -> None:
             inline.content = _HEADING_ID.sub("", inline.content)
 
 
-def _heading_anchor(text: str) -> str:
-    return heading_anchor(text) or "section"
+def _heading_ids(state) -> None:
+    """Every heading without an explicit id gets one made of its text, as mdit_py_plugins'
+    anchors plugin makes them ('title', 'title-1', 'title-2'... never an explicit id), but
+    in linear time: that plugin counts from 1 again for each heading of the same text, so
+    50,000 identical headings took minutes."""
+    taken = {str(token.attrGet("id")) for token in state.tokens if token.type == "heading_open" and token.attrGet("id")}
+    next_suffix: dict[str, int] = {}  # per base id, the suffix to try first: those below are taken
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.attrGet("id"):
+            continue
+        children = state.tokens[index + 1].children or ()
+        base = heading_anchor("".join(c.content for c in children if c.type in ("text", "code_inline"))) or "section"
+        unique, suffix = base, next_suffix.get(base, 0)
+        if suffix:
+            unique = f"{base}-{suffix}"
+        while unique in taken:
+            suffix += 1
+            unique = f"{base}-{suffix}"
+        next_suffix[base] = suffix + 1
+        taken.add(unique)
+        token.attrSet("id", unique)
 
 
 def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTargets) -> RenderedMarkdown:
     """The article's body as safe HTML, with its summary, headings and word count."""
+    if (too_costly := cost_problem(document)) is not None:  # refused before the parser makes a token
+        return RenderedMarkdown("", document.meta.summary or "", (), 0, (too_costly,))
     tokens = md.parse(document.body, {})
     toc = _shift_headings(tokens)
     url_lines = _url_lines(tokens, document.body_line)
@@ -259,9 +281,10 @@ def _shift_headings(tokens: list[Token]) -> tuple[Heading, ...]:
     return tuple(headings)
 
 
-def _url_lines(tokens: list[Token], body_line: int) -> dict[str, list[int]]:
-    """URL -> the file lines where it is written, in document order, for warnings."""
-    lines: dict[str, list[int]] = defaultdict(list)
+def _url_lines(tokens: list[Token], body_line: int) -> dict[str, deque[int]]:
+    """URL -> the file lines where it is written, in document order, for warnings. An
+    address in raw HTML is keyed as the sanitiser hands it over: entities decoded."""
+    lines: dict[str, deque[int]] = defaultdict(deque)
     for token in tokens:
         if token.map is None:
             continue
@@ -274,16 +297,21 @@ def _url_lines(tokens: list[Token], body_line: int) -> dict[str, list[int]]:
             if url:
                 lines[str(url)].append(line)
             elif child.type == "html_inline":
-                for _, raw in _html_urls(child.content):
-                    lines[raw].append(line)
+                for _, url in _html_urls(child.content):
+                    lines[url].append(line)
             elif child.type in ("softbreak", "hardbreak"):
                 line += 1
     return lines
 
 
 def _html_urls(html: str):
+    """(line offset, address with entities decoded) of each address in raw HTML; lines are
+    counted as the search goes (counting from the start for each was quadratic)."""
+    offset, counted_to = 0, 0
     for match in _HTML_URL.finditer(html):
-        yield html.count("\n", 0, match.start()), next(g for g in match.groups() if g is not None)
+        offset += html.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        yield offset, unescape(next(g for g in match.groups() if g is not None))
 
 
 def _first_paragraph(tokens: list[Token]) -> str:
@@ -323,7 +351,7 @@ def reading_minutes(words: int) -> int:
 class _UrlRewriter:
     """Resolves every href/src of one article; repairs or drops what is broken."""
 
-    def __init__(self, document: SourceDocument, targets: LinkTargets, lines: dict[str, int],
+    def __init__(self, document: SourceDocument, targets: LinkTargets, lines: dict[str, deque[int]],
                  warnings: list[Diagnostic]):
         self._document = document
         self._targets = targets
@@ -337,12 +365,12 @@ class _UrlRewriter:
         return self._targets.answer(question)
 
     def _line_of(self, url: str) -> int:
-        """The line of this occurrence of ``url`` (the sanitiser meets them in order)."""
+        """The line of this occurrence of ``url`` (the sanitiser meets them in order); an
+        address not found as written (one the Markdown renderer made) is taken to be on
+        the line of the address before it. Never a search of the body: one per address
+        was quadratic."""
         lines = self._lines.get(url)
-        if lines:
-            return lines.pop(0)
-        found = self._document.body.find(url)
-        return self._document.body_line + (self._document.body.count("\n", 0, found) if found >= 0 else 0)
+        return lines.popleft() if lines else self._line
 
     def _warn(self, url: str, message: str, hint: str) -> None:
         self._warnings.append(Diagnostic(self._document.path, self._line, message, hint, "warning"))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from .printable import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -28,10 +30,14 @@ class Diagnostic:
     """Errors stop the build; warnings are reported and the build goes on."""
 
     def format(self) -> str:
-        """The one-or-two-line form printed to moderators."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.severity}: {self.message}"
-        return f"{text}\n  hint: {self.hint}" if self.hint else text
+        """The one-or-two-line form printed to moderators; what came from the site (a file
+        name, an address) is made printable, so it can neither break the line nor read as
+        a command to a terminal or a CI runner."""
+        path, message = printable(self.path), printable(self.message)
+        hint = "\n".join(map(printable, self.hint.split("\n")))  # hints may run to several lines of their own
+        where = f"{path}:{self.line}" if self.line else path
+        text = f"{where}: {self.severity}: {message}"
+        return f"{text}\n  hint: {hint}" if hint else text
 
 
 class BuildFailed(Exception):

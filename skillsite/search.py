@@ -17,12 +17,20 @@ that name them by hash (``pagefind/pagefind.<lang>_<hash>.pf_meta``, then
 ``pagefind-entry.json``) are rewritten to name the new files: the whole index is then
 byte-identical for the same input. The files are gzip'd CBOR behind a "pagefind_dcd"
 signature; only the few CBOR types Pagefind uses are read and written here.
+
+Safety: Pagefind takes a filter's values from the text of the page (decoded: a tag written
+``<img src=x onerror=...>`` is shown escaped on the page, and is that raw text in the
+index), and its UI puts filter names and values into the search page as HTML. So while
+the filter files are rewritten, every filter name and value is HTML-escaped: the UI then
+shows the text as written, whatever a theme marks as a filter, and no tag runs script.
+(A site that reads filters through Pagefind's own API gets them as HTML text too.)
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -37,6 +45,9 @@ BUNDLE = "pagefind"
 BINARY_VARIABLE = "PAGEFIND_BINARY_PATH"
 """An environment variable naming the binary to use, as Pagefind's own wrapper reads it."""
 TIMEOUT_SECONDS = 600
+INDEX_VERSION = "2"
+"""Changes whenever ``sort_filter_values`` rewrites the index differently: an index kept
+from an older build is made again."""
 _INSTALL_HINT = "install it with: pip install 'pagefind[extended]' (or set PAGEFIND_BINARY_PATH to the binary)"
 
 
@@ -64,9 +75,9 @@ class SearchIndex:
     purpose = "the search index"
 
     def inputs_key(self, manifest) -> str:
-        """A digest of every page Pagefind reads."""
-        return digest(*(f"{path}={entry['digest']}" for path, entry in sorted(manifest.items())
-                        if path.endswith(".html")))
+        """A digest of every page Pagefind reads, and of how its index is rewritten."""
+        return digest(INDEX_VERSION, *(f"{path}={entry['digest']}" for path, entry in sorted(manifest.items())
+                                       if path.endswith(".html")))
 
     def run(self, staging: Path) -> tuple[Diagnostic, ...]:
         """Index the staging folder."""
@@ -162,7 +173,8 @@ def _cbor_encode(value) -> bytes:
 
 def sort_filter_values(bundle: Path) -> None:
     """Rewrite the index so that it no longer depends on the order Pagefind happened to
-    write filter values in (see the module's docstring)."""
+    write filter values in, with every filter name and value HTML-escaped (see the
+    module's docstring)."""
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     for language, details in entry["languages"].items():
@@ -172,11 +184,13 @@ def sort_filter_values(bundle: Path) -> None:
         for position, (name, file_hash) in enumerate(filters):
             old_file = bundle / "filter" / f"{file_hash}.pf_filter"
             filter_name, values = decode_index_file(old_file.read_bytes())
-            content = _encode_index_file([filter_name, sorted(values, key=lambda item: item[0])])
+            values = [[html.escape(value, quote=False), *rest] for value, *rest in values]
+            content = _encode_index_file([html.escape(filter_name, quote=False),
+                                          sorted(values, key=lambda item: item[0])])
             new_hash = f"{language}_{hashlib.sha256(content).hexdigest()[:7]}"
             old_file.unlink()
             (bundle / "filter" / f"{new_hash}.pf_filter").write_bytes(content)
-            filters[position] = [name, new_hash]
+            filters[position] = [html.escape(name, quote=False), new_hash]
         filters.sort(key=lambda item: item[0])
         content = _encode_index_file(meta)
         new_hash = f"{language}_{hashlib.sha256(content).hexdigest()[:10]}"

@@ -28,6 +28,7 @@ from .digests import digest
 from .inputs import FILE, GIT_HEAD, TREE, is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
 from .parallel import default_jobs
+from .printable import printable
 from .store import MemoryStore
 from .templates import builtin_themes_dir
 from .urls import served_path
@@ -223,13 +224,37 @@ def error_page(problems: tuple[Diagnostic, ...]) -> bytes:
             f"by itself.</p><ol>{items}</ol></body></html>").encode("utf-8")
 
 
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+_STREAMS = 16
+"""Live-reload connections served at once; a page opened beyond them is told to try again."""
+_STREAM_SECONDS = 60.0
+"""How long one live-reload connection is kept; the browser then opens a new one."""
+_KEEPALIVE_SECONDS = 15.0
+_IDLE_SECONDS = 30.0
+"""A connection that sends nothing for this long is closed (and a write that waits this
+long given up): none holds a thread for good."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview  # set on the subclass made by serve()
+    port: int  # likewise
+    streams: threading.BoundedSemaphore  # likewise: one slot per live-reload connection
 
     def log_message(self, format: str, *args) -> None:  # the build log is enough
         pass
 
+    def _local_host(self) -> bool:
+        """True when the request names this preview by its loopback address. A web page
+        elsewhere can make its own name resolve to 127.0.0.1 (DNS rebinding) and read the
+        preview, drafts and all, as its own: its requests carry its own name."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+        return name in _LOCAL_HOSTS and port in ("", str(self.port))
+
     def do_GET(self) -> None:
+        if not self._local_host():
+            self._refuse_host()
+            return
         path = unquote(urlsplit(self.path).path)
         if path == EVENTS_PATH:
             self._events()
@@ -264,36 +289,55 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _refuse_host(self) -> None:
+        body = (f"This preview answers only at http://127.0.0.1:{self.port}/ or http://localhost:{self.port}/ "
+                "(a request naming another host may come from a web page trying to read it).\n").encode()
+        self.send_response(421)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def _events(self) -> None:
-        """Server-sent events: the build generation now, then each time it changes."""
+        """Server-sent events: the build generation now, then each time it changes, for at
+        most _STREAM_SECONDS; then the browser opens a new connection (``retry``). Over
+        _STREAMS connections at once, a new one is told to come back later and closed."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        seen = -1
-        try:
-            while True:
-                generation = self.preview.wait_for_change(seen, timeout=15)
-                message = f"data: {generation}\n\n" if generation != seen else ": still here\n\n"
-                self.wfile.write(message.encode())
-                self.wfile.flush()
-                seen = generation
-        except (BrokenPipeError, ConnectionResetError):
+        if not self.streams.acquire(blocking=False):
+            self._write("retry: 5000\n\n")
             return
+        try:
+            seen, ends = -1, time.monotonic() + _STREAM_SECONDS
+            while (left := ends - time.monotonic()) > 0:
+                generation = self.preview.wait_for_change(seen, timeout=min(_KEEPALIVE_SECONDS, left))
+                retry = "retry: 1000\n" if seen == -1 else ""  # how soon to come back once this one ends
+                self._write(f"data: {generation}\n{retry}\n" if generation != seen else ": still here\n\n")
+                seen = generation
+        except OSError:  # the browser went away (or stopped reading: the write timed out)
+            return
+        finally:
+            self.streams.release()
+
+    def _write(self, message: str) -> None:
+        self.wfile.write(message.encode())
+        self.wfile.flush()
 
 
 def serve(site_dir: Path, port: int, options: BuildOptions, log: Callable[[str], None] = print) -> None:
     """Build, serve on 127.0.0.1:``port`` (0: any free port) and rebuild on changes, until
     interrupted."""
-    handler = type("Handler", (_Handler,), {})
+    handler = type("Handler", (_Handler,), {"streams": threading.BoundedSemaphore(_STREAMS), "timeout": _IDLE_SECONDS})
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
-    port = server.server_address[1]
+    port = handler.port = server.server_address[1]
     preview = Preview(site_dir, replace(options, base_url=f"http://127.0.0.1:{port}/"), log)
     handler.preview = preview
     stop = threading.Event()
     preview.start(stop)
-    log(f"Serving {site_dir} on http://127.0.0.1:{port}/ (drafts shown; Ctrl+C to stop)")
+    log(f"Serving {printable(str(site_dir))} on http://127.0.0.1:{port}/ (drafts shown; Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

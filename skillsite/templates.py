@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
 from .config import SiteConfig
 from .model import BuildFailed, Diagnostic
+
+T = TypeVar("T")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -64,20 +67,60 @@ def make_environment(sources: Mapping[str, tuple[str, str | None]]) -> jinja2.En
     )
 
 
-def template_problem(exc: jinja2.TemplateError) -> Diagnostic:
-    """A template error as a diagnostic naming the template file and line."""
+def template_problem(exc: Exception) -> Diagnostic | None:
+    """An error raised while a template ran, as a diagnostic naming the template file and
+    line: a jinja error, or any exception raised by the template's own code (``{{ 1/0 }}``,
+    a bad ``format``, ``{% for x in 5 %}``). None when ``exc`` was not raised in a template
+    (a bug in skillsite, to be reported as one)."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Diagnostic(exc.filename or exc.name or "template", exc.lineno or 0,
                           f"template error: {exc.message}", "fix the template's syntax")
     if isinstance(exc, jinja2.TemplateNotFound):
         return Diagnostic("templates", 0, f"template '{exc.name}' not found",
                           "the theme must provide it, or remove the site's override that includes it")
-    # jinja rewrites tracebacks so that template frames carry the template's file and line
-    where, line = "templates", 0
+    where = _template_line(exc)
+    if isinstance(exc, jinja2.TemplateError):
+        return Diagnostic(*(where or ("templates", 0)), f"template error: {exc}",
+                          "check the names the template uses against the list in skillsite/views.py")
+    if where is None:
+        return None
+    return Diagnostic(*where, f"template error: {_in_words(exc)}",
+                      "fix the expression on this line of the template (the values it receives are listed "
+                      "in skillsite/views.py)")
+
+
+def _template_line(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line where ``exc`` was raised (the innermost template frame),
+    or None. jinja rewrites tracebacks so that a template's frames carry its file and line
+    (and mark their globals, which tells them from skillsite's own frames)."""
+    found = None
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
-            where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        marks = tb.tb_frame.f_globals
+        if "__jinja_exception__" in marks or "__jinja_template__" in marks:
+            found = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
-    return Diagnostic(where, line, f"template error: {exc}",
-                      "check the names the template uses against the list in skillsite/views.py")
+    return found
+
+
+_IN_WORDS = {ZeroDivisionError: "a division by zero", RecursionError: "templates include or call each other "
+             "without end", MemoryError: "the template made a value too large to hold"}
+
+
+def _in_words(exc: Exception) -> str:
+    for kind, words in _IN_WORDS.items():
+        if isinstance(exc, kind):
+            return words
+    return f"{exc} ({type(exc).__name__})" if str(exc) else type(exc).__name__
+
+
+def render_or_problem(render: Callable[..., T], *args) -> T | Diagnostic:
+    """``render(*args)``, or the diagnostic for an error raised inside a template while it
+    ran (see ``template_problem``). Anything else is raised: a bug in skillsite."""
+    try:
+        return render(*args)
+    except Exception as exc:  # noqa: BLE001  a template runs arbitrary expressions: any error may come out
+        problem = template_problem(exc)
+        if problem is None:
+            raise
+        return problem

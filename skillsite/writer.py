@@ -17,19 +17,23 @@ import shutil
 import stat
 import tempfile
 import time
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn, Protocol
 
 from .digests import RACY_NS, digest
+from .lock import exclusive
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .urls import contained
 
 STAGING_MARK = ".staging-"
 STANDBY_MARK = ".standby"
+LOCK_MARK = ".lock"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+_RENAME_SWAP = 2  # macOS's renamex_np flag
 
 
 def unchanged_on_disk(file: Path | str, recorded: dict) -> bool:
@@ -107,13 +111,46 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
     what the build that wrote the standby returned about its folders: a folder whose
     modification time is still the one recorded holds what it held, and is not listed."""
     previous = previous or {}
-    output_dir = output_dir.absolute()
+    output_dir = _through_links(output_dir.absolute())
     output_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _output_lock(output_dir):
+        return _write_site(files, output_dir, previous, post_write, standby_folders)
+
+
+def restore_parked_output(output_dir: Path) -> None:
+    """Put back the output that a swap by two renames parked and never replaced (a build
+    killed between them, where the system cannot exchange two folders in one step). Called
+    before a build can fail, so that the last good site is live again whatever comes."""
+    output_dir = _through_links(output_dir.absolute())
+    if output_dir.exists() or not output_dir.parent.is_dir():
+        return
+    with _output_lock(output_dir):
+        _put_back_parked(output_dir)
+
+
+def _output_lock(output_dir: Path):
+    """The lock beside the output folder, held while a build writes into it: another site
+    built into the same folder at once would remove this one's staging folder."""
+    return exclusive(output_dir.parent / f".{output_dir.name}{LOCK_MARK}", lambda holder: Diagnostic(
+        str(output_dir), 0, f"another build is writing into this output folder{holder}; this one wrote nothing",
+        "wait until it has finished (two sites built into one folder at once would replace each other's "
+        "files), or give each site an output folder of its own"))
+
+
+def _through_links(output_dir: Path) -> Path:
+    """The folder a symlinked output folder leads to (a web root linked to the output is
+    kept a link: the site is swapped in where the link points), else ``output_dir``."""
+    return output_dir.resolve() if output_dir.is_symlink() else output_dir
+
+
+def _write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previous: Mapping[str, dict],
+                post_write: PostWrite | None, standby_folders: Mapping | None
+                ) -> tuple[dict[str, dict], tuple[Diagnostic, ...], dict]:
     _remove_stale_staging(output_dir)
     standby = output_dir.parent / f".{output_dir.name}{STANDBY_MARK}"
     reuse = standby.is_dir() and not standby.is_symlink() and output_dir.is_dir() and _can_exchange(output_dir.parent)
     if not reuse:
-        shutil.rmtree(standby, ignore_errors=True)
+        _remove(str(standby))  # a symlink (left by an older skillsite) is unlinked, never followed
     staging = standby if reuse else Path(tempfile.mkdtemp(prefix=f".{output_dir.name}{STAGING_MARK}",
                                                           dir=output_dir.parent))
     # the loop below runs once per file of the site (17,500 at 10,000 articles), mostly for
@@ -188,8 +225,10 @@ class PathClaims:
     def __init__(self, post_write: PostWrite | None = None):
         self._origins: dict[str, str] = {}  # what made each file, by path
         self._folders: dict[str, tuple[str, str]] = {}  # each folder the files need: the first (path, origin)
+        self._alike: dict[str, str] = {}  # each path taken, file or folder, by the form hosts may fold it to
         if post_write:  # its folder is taken before any file: a file there would be replaced
             self._folders[post_write.folder.rstrip("/")] = (post_write.folder, post_write.purpose)
+            self._alike[_folded(post_write.folder.rstrip("/"))] = post_write.folder.rstrip("/")
 
     def claim(self, path: str, origin: str) -> None:
         """Take ``path`` for a file made by ``origin``."""
@@ -199,13 +238,30 @@ class PathClaims:
                                           "rename one of them (a static file may not replace a page)")])
         if path in self._folders:
             self._collision(path, origin, *self._folders[path])
+        self._take_alike(path, origin)
         self._origins[path] = origin
         folder = path.rpartition("/")[0]
         while folder and folder not in self._folders:  # the folders above one taken are taken already
             if folder in self._origins:
                 self._collision(folder, self._origins[folder], path, origin)
+            self._take_alike(folder, origin, folder=True)
             self._folders[folder] = (path, origin)
             folder = folder.rpartition("/")[0]
+
+    def _take_alike(self, path: str, origin: str, folder: bool = False) -> None:
+        """Refuse ``path`` when a path already taken differs from it only in case or in how
+        its accents are written (NFC or NFD): a host that does not tell them apart (macOS,
+        Windows, many web hosts) keeps one of the two. Two folders may (they merge)."""
+        other = self._alike.setdefault(_folded(path), path)
+        if other == path or (folder and other not in self._origins):
+            return
+        what = self._origins[other] if other in self._origins else f"the folder of {self._folders[other][1]}"
+        looks = (" (they look the same: one writes an accented letter as one character, the other as a letter and "
+                 "an accent mark)" if unicodedata.normalize("NFC", path) == unicodedata.normalize("NFC", other) else "")
+        raise BuildFailed([Diagnostic(path, 0, f"'{path}' ({origin}) and '{other}' ({what}) differ only in capital "
+                                      f"letters or in how an accent is written{looks}: copied to a host that does not "
+                                      "tell them apart (macOS, Windows, many web hosts), one would replace the other",
+                                      "rename one of them")])
 
     @staticmethod
     def _collision(path: str, origin: str, inside: str, inside_origin: str) -> NoReturn:
@@ -213,6 +269,11 @@ class PathClaims:
                                       f"holding '{inside}' ({inside_origin})",
                                       "rename one of them (a static file may not take a path the site's pages, "
                                       "feeds or search index need)")])
+
+
+def _folded(path: str) -> str:
+    """``path`` as a case- and normalisation-insensitive file system sees it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", path).casefold())
 
 
 def _place(tree: _Tree, file: OutputFile | KeptFile, recorded: dict | None) -> dict:
@@ -259,9 +320,10 @@ def _clear(target: str) -> os.stat_result | None:
 
 
 def _beside(target: str, purpose: str) -> str:
-    """A temporary name in ``target``'s folder, for a file about to be renamed over it."""
-    folder, _, name = target.rpartition("/")
-    return f"{folder}/.{name}.{purpose}-{os.getpid()}"
+    """A temporary name in ``target``'s folder, for a file about to be renamed over it:
+    short whatever the file's name (a name near the file system's 255 bytes stays
+    writable), and one at a time per folder, so one name per purpose and process."""
+    return f"{target.rpartition('/')[0]}/.skillsite-{purpose}-{os.getpid()}"
 
 
 def _write_beside(target: str, content: bytes) -> None:
@@ -432,12 +494,19 @@ def _post_write(step: PostWrite, tree: _Tree, manifest: dict[str, dict],
 def _remove_stale_staging(output_dir: Path) -> None:
     """Staging folders left by a build that was killed; an output parked by a swap that was
     interrupted is put back first."""
-    leftovers = sorted(output_dir.parent.glob(f".{output_dir.name}{STAGING_MARK}*"))
-    for leftover in leftovers:
-        if leftover.name.endswith("-old") and not output_dir.exists():
-            os.rename(leftover, output_dir)
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
+    _put_back_parked(output_dir)
+    for leftover in sorted(output_dir.parent.glob(f".{output_dir.name}{STAGING_MARK}*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _put_back_parked(output_dir: Path) -> None:
+    """Where there is no output folder, the one a two-rename swap parked becomes it again."""
+    if output_dir.exists():
+        return
+    for parked in sorted(output_dir.parent.glob(f".{output_dir.name}{STAGING_MARK}*-old")):
+        if parked.is_dir() and not parked.is_symlink():
+            os.rename(parked, output_dir)
+            return
 
 
 def _swap_in(staging: Path, output_dir: Path) -> Path | None:
@@ -472,15 +541,21 @@ def _can_exchange(folder: Path) -> bool:
 
 
 def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one step (Linux); False when the system cannot."""
+    """Swap two paths in one step: renameat2(RENAME_EXCHANGE) on Linux, renamex_np
+    (RENAME_SWAP) on macOS; False when the system or the file system cannot."""
     try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if (renameat2 := getattr(libc, "renameat2", None)) is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    elif (renamex_np := getattr(libc, "renamex_np", None)) is not None:
+        result = renamex_np(os.fsencode(first), os.fsencode(second), _RENAME_SWAP)
+    else:
+        return False
     if result == 0:
         return True
     code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(second))

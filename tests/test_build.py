@@ -61,7 +61,8 @@ def test_failed_build_exits_1_reports_every_problem_and_leaves_the_output_as_it_
     assert result.output.rstrip().endswith(
         "Build failed: 3 errors in 2 files. Nothing was written; the previous output is unchanged.")
     assert tree_bytes(sample_site / "output") == before
-    assert [p.name for p in sample_site.iterdir() if p.name.startswith(".output")] == []  # no staging debris
+    # no staging debris (the output's lock, empty, stays beside it)
+    assert [p.name for p in sample_site.iterdir() if p.name.startswith(".output")] in ([], [".output.lock"])
 
 
 def test_template_error_fails_the_build_naming_the_template_and_keeps_the_output(sample_site):
@@ -155,7 +156,7 @@ def test_nothing_is_written_outside_the_output_folder(site):
     before = sorted(p.name for p in root.parent.iterdir())
     site_before = tree_bytes(root)
     assert run_cli("build", str(root), "--output", str(root.parent / "public")).exit_code == 0
-    assert sorted(p.name for p in root.parent.iterdir()) == sorted(before + ["public"])
+    assert sorted(p.name for p in root.parent.iterdir()) == sorted(before + ["public", ".public.lock"])
     # the build cache (.skillsite-cache, git-ignored) is the one thing a build keeps beside its output
     assert {k: v for k, v in tree_bytes(root).items() if not k.startswith(".skillsite-cache/")} == site_before
 

@@ -220,7 +220,8 @@ def test_the_writer_refuses_a_path_that_could_lead_out_and_leaves_nothing_behind
     with pytest.raises(BuildFailed) as failed:
         writer.write_site([OutputFile("index.html", b"home"), OutputFile(relative, b"x")], tmp_path / "public")
     assert failed.value.diagnostics[0].message == "refused to write a file outside the output folder"
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".public.lock"]  # the output's lock (empty): nothing else
+    assert (tmp_path / ".public.lock").read_bytes() == b""
 
 
 def test_a_symlink_in_the_standby_is_replaced_and_nothing_is_written_through_it(site, tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import NOW, article
+from skillsite.bounds import MAX_MARKS
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
 from skillsite.config import load_config
@@ -117,8 +118,10 @@ def test_pathological_markdown_renders_within_seconds_keeping_its_text(site, bod
     rendered = render(site, body)
     seconds = time.perf_counter() - started
     assert seconds < 15, f"{seconds:.1f} s"
-    assert [w for w in rendered.warnings if w.severity == "error"] == []
-    if body.startswith(("[", "!")):  # every bracket is still there, as text
+    errors = [w for w in rendered.warnings if w.severity == "error"]
+    # refused only by a cost limit (skillsite/bounds.py), at its line, before the parser ran
+    assert all("too long to" in error.message and error.line >= 7 for error in errors), errors
+    if not errors and body.startswith(("[", "!")):  # every bracket is still there, as text
         assert rendered.html.count("[") == body.count("[")
 
 
@@ -134,14 +137,30 @@ def test_a_10_mb_article_is_refused_by_the_size_limit_naming_the_file(site):
 
 
 @pytest.mark.timeout(120)
-def test_an_article_just_under_the_size_limit_builds_within_seconds(site):
+def test_an_article_just_under_the_size_limit_is_refused_at_the_markup_limit_within_seconds(site):
     paragraph = "A long article about careers, jobs and *interviews* with [a link](https://example.org/). " * 10 + "\n\n"
     body = "## Part\n\n" + paragraph * ((MAX_ARTICLE_BYTES - 4096) // (len(paragraph) + 1))
     root = site({A: article(body=body)})
     assert MAX_ARTICLE_BYTES - 16384 < (root / A).stat().st_size <= MAX_ARTICLE_BYTES
     started = time.perf_counter()
+    result = run_build(root)
+    assert time.perf_counter() - started < 30
+    assert result.exit_code == 1
+    marks_per_paragraph = 40  # each sentence: two '*', '[' and ']'
+    line = 7 + 2 + 2 * (MAX_MARKS // marks_per_paragraph)  # the paragraph holding the first mark over the limit
+    assert (f"{A}:{line}: error: the article has more than {MAX_MARKS:,} markup characters (* _ ~ [ ] ! < ` & \\) "
+            "by this line; pages with this much markup take too long to build\n"
+            "  hint: split it into several articles (each may link to the next)") in result.output
+
+
+@pytest.mark.timeout(120)
+def test_a_long_article_within_the_markup_limit_builds_within_seconds(site):
+    paragraph = "A long article about careers, jobs and *interviews* with [a link](https://example.org/). " * 10 + "\n\n"
+    body = "## Part\n\n" + paragraph * (MAX_MARKS // 40 - 1)
+    root = site({A: article(body=body)})
+    started = time.perf_counter()
     build(root, BuildOptions(now=NOW))
-    assert time.perf_counter() - started < 90
+    assert time.perf_counter() - started < 60
     assert (root / "output/articles/a/index.html").read_text().count("<em>interviews</em>") == body.count("*interviews*")
 
 

@@ -112,7 +112,8 @@ def test_a_site_file_where_the_index_goes_fails_the_build_and_keeps_the_output(s
     assert result.exit_code == 1
     assert "static/pagefind: error: 'pagefind/' is where the search index goes" in result.output
     assert tree_bytes(sample_site / "output") == before
-    assert [p.name for p in sample_site.iterdir() if p.name.startswith(".output")] == []  # no staging debris
+    # no staging debris (the output's lock, empty, stays beside it)
+    assert [p.name for p in sample_site.iterdir() if p.name.startswith(".output")] == [".output.lock"]
 
 
 def test_the_binary_is_found_through_the_installed_package_or_the_environment(monkeypatch, tmp_path):

@@ -3,13 +3,11 @@ the values it shows (each asked of the layer, so each is a dependency of its own
 
 from __future__ import annotations
 
-import jinja2
-
 from ..model import Diagnostic, Structure
 from ..outputs.pages import PageData, page_list, page_values, render_page, split_name
 from ..outputs.static import STYLESHEET
 from ..query import TOP, Query
-from ..templates import template_problem
+from ..templates import render_or_problem
 from ..views import Views
 from .content import ARTICLE, BODY, CARD, CONFIG
 from .site import LISTING, PLACE, STRUCTURE, TAXONOMIES, TERM_NAMES
@@ -88,10 +86,8 @@ def _page(ask, name: str) -> bytes | Diagnostic:
     data.order = lambda: ask.get(ORDER)
     data.redirect = lambda site_path: ask.get(REDIRECT, site_path)
     env = environment(ask.get(TEMPLATES))
-    try:
-        return render_page(env, template, page_values(data, template, path))
-    except jinja2.TemplateError as exc:  # a value, not a raise: the page is made again once the template is fixed
-        return template_problem(exc)
+    # a template's error is a value, not a raise: the page is made again once the template is fixed
+    return render_or_problem(lambda: render_page(env, template, page_values(data, template, path)))
 
 
 PAGE = Query("page", TOP, _page, costly=True)
