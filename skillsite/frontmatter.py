@@ -12,7 +12,11 @@ from .config import SiteConfig
 from .model import Diagnostic, FrontMatter
 from .schema import FieldProblem, did_you_mean
 from .urls import is_valid_slug, term_key
-from .yamlread import Mapping, Node, Scalar, YamlError, read_yaml
+from .yamlfields import read_fields
+from .bodyhazards import stray_front_matter
+from .garbled import garbled_fields
+from .lookalikes import without_hidden
+from .yamlread import Node, Scalar, given_twice
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
@@ -140,30 +144,32 @@ class FrontMatterReader:
         """The front matter (None when it has errors), the line of each field, and every
         problem found in it (warnings too)."""
         yaml_text, problems = _without_line_separators(split_file.yaml_text, path)
-        try:
-            root = read_yaml(yaml_text, path, first_line=2)
-        except YamlError as exc:
-            return None, {}, problems + exc.diagnostics
-        if not isinstance(root, Mapping):
-            return None, {}, problems + [Diagnostic(path, 2, "the front matter must be fields like 'title: ...', one per line",
-                                                    "see the moderator's guide in README.md for the fields")]
+        read = read_fields(yaml_text, path, 2, self._fields)
+        problems += read.problems
+        stray, misplaced = stray_front_matter(split_file.body, split_file.body_line, self._fields, path)
+        problems += [stray] if stray else []
+        if read.fields is None:
+            if read.complete and not read.problems:
+                problems.append(Diagnostic(path, 2, "the front matter must be fields like 'title: ...', one per line",
+                                           "see the moderator's guide in README.md for the fields"))
+            return None, {}, problems
         values: dict[str, object] = {}
         lines: dict[str, int] = {}
-        for key, node in root.items:
-            lines[key.text] = key.line
-            reader = self._fields.get(key.text)
-            if reader is None:
-                problems.append(self._unknown(key, path))
+        for key, node in read.fields.items:
+            name = key.text if key.text in self._fields else self._meant(key, path, lines, problems)
+            if name is None:
                 continue
+            lines[name] = key.line
             try:
-                value = reader(node)
+                value = self._fields[name](node)
             except FieldProblem as problem:
                 problems.append(Diagnostic(path, problem.line, problem.message, problem.hint))
                 continue
             if value is not None:
-                values[key.text] = _without_escaped_controls(value, key, path, problems)
+                values[name] = _without_escaped_controls(value, key, path, problems)
+        problems += garbled_fields(values, lines, path)
         for name in REQUIRED:
-            if name not in values and not any(d.message.startswith(f"{name}:") for d in problems):
+            if name not in values and name not in read.unread | misplaced and not any(d.message.startswith(f"{name}:") for d in problems):
                 where = lines.get(name, 2)
                 what = "is empty" if name in lines else "is missing"
                 problems.append(Diagnostic(path, where, f"{name}: {what}", _REQUIRED_HINTS[name]))
@@ -180,9 +186,22 @@ class FrontMatterReader:
             return None, lines, problems
         return FrontMatter(**values), lines, problems
 
-    def _unknown(self, key: Scalar, path: str) -> Diagnostic:
-        problem = schema.unknown_key_problem(key, self._fields, "front matter")
-        return Diagnostic(path, problem.line, problem.message, problem.hint)
+    def _meant(self, key: Scalar, path: str, lines: dict[str, int], problems: list[Diagnostic]) -> str | None:
+        """The field an unknown name stands for where it is one written in capitals or with
+        invisible characters in it (an error, said here or by a slip), else None (an
+        unknown field, said here)."""
+        name = without_hidden(key.text).lower()
+        if name not in self._fields:
+            problem = schema.unknown_key_problem(key, self._fields, "front matter")
+            problems.append(Diagnostic(path, problem.line, problem.message, problem.hint))
+            return None
+        if name in lines:
+            problems.append(Diagnostic(path, key.line, *given_twice(name, lines[name], key.line)))
+            return None
+        if without_hidden(key.text) == key.text:  # else a slip named the hidden character
+            problems.append(Diagnostic(path, key.line, f"'{key.text}' has capital letters: field names are written "
+                                       "in small letters", f"type {name}: instead of {key.text}:"))
+        return name
 
     @staticmethod
     def _order_problems(values: dict, lines: dict, path: str) -> list[Diagnostic]:
