@@ -9,6 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import SiteConfig
 from .model import Article, Diagnostic, RenderedMarkdown
+from .suggest import did_you_mean_path, files_by_name
 from .urls import article_path, output_name
 
 _HINT = ("fix the address; files such as images go in the site's static/ folder and are linked as "
@@ -23,6 +24,7 @@ def dead_links(config: SiteConfig, articles: Iterable[Article], rendered: Mappin
     missing_articles = {article_path(PurePosixPath(path).stem) for path in unreadable}
     base = urlsplit(config.base_url)
     problems = []
+    by_name: dict[str, list[str]] | None = None  # output paths by file name, made at the first dead link
     for article in articles:
         page_url = config.absolute_url(article.path)
         for url, line in rendered[article.source_path].links:
@@ -33,8 +35,10 @@ def dead_links(config: SiteConfig, articles: Iterable[Article], rendered: Mappin
             if output_name(site_path) in paths or site_path in paths or site_path in missing_articles:
                 continue
             what = "image" if _is_image(site_path) else "link"
-            problems.append(Diagnostic(article.source_path, line,
-                                       f"the {what} '{url}' leads to no page or file of this site", _HINT, severity))
+            if by_name is None:
+                by_name = files_by_name(paths)
+            problems.append(Diagnostic(article.source_path, line, f"the {what} '{url}' leads to no page or file of "
+                                       f"this site{did_you_mean_path(by_name, site_path)}", _HINT, severity))
     return problems
 
 
