@@ -21,6 +21,9 @@ from .yamlread import Node, Scalar, given_twice
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 REQUIRED = ("title", "date", "author", "category")
+MAX_TITLE = 200
+"""Characters in a title: a longer one is a paragraph pasted in the wrong place (the
+longest of the real-world corpus has 75)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,7 @@ class FrontMatterReader:
         self._audiences = {a.key for a in config.audiences}
         zone = config.zone
         self._fields: dict[str, Callable[[Node], object]] = {
-            "title": lambda n: schema.one_line(n, "title"),
+            "title": self._title,
             "date": lambda n: schema.moment(n, "date", zone),
             "author": lambda n: self._term_name(n, "author"),
             "category": self._category,
@@ -218,6 +221,14 @@ class FrontMatterReader:
             problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{slug}' is the article's own slug",
                                        "aliases lists only old slugs; remove this one"))
         return problems
+
+    @staticmethod
+    def _title(node: Node) -> str | None:
+        value = schema.one_line(node, "title")
+        if value is not None and len(value) > MAX_TITLE:
+            raise FieldProblem(node.line, f"title: is {len(value)} characters long, over the limit of {MAX_TITLE}",
+                               "shorten it to a headline; the rest can go in summary: or the article")
+        return value
 
     def _category(self, node: Node) -> str:
         value = schema.one_line(node, "category")

@@ -240,13 +240,19 @@ def test_rejects_a_timezone_that_is_not_an_iana_name(site, zone):
 
 @pytest.mark.parametrize("url, hint", [
     ("ftp://example.org/", "use a full http:// or https:// address"),
-    ("example.org", "use a full http:// or https:// address"),
     ("'javascript:alert(1)'", "use a full http:// or https:// address"),
     ("https://example.org/?page=1", "use the address the site is published at, e.g. https://forum.skill.jobs/"),
 ])
 def test_rejects_a_base_url_that_is_not_an_http_address(site, url, hint):
     errors = errors_for(site, edited("base_url: https://example.org/", f"base_url: {url}"))
     assert errors == [f"site.yaml:3: error: base_url: '{url.strip(chr(39))}' is not a web address\n  hint: {hint}"]
+
+
+def test_a_base_url_without_https_says_what_to_write(site):
+    assert errors_for(site, edited("base_url: https://example.org/", "base_url: example.org")) == [
+        "site.yaml:3: error: base_url: 'example.org' has no https:// at the start\n"
+        "  hint: write the whole address: base_url: https://example.org"
+    ]
 
 
 def test_adds_the_missing_slash_to_a_base_url_with_a_path(site):

@@ -159,7 +159,7 @@ def test_rejects_updated_or_expires_before_the_date(site, field, value, expected
 
 @pytest.mark.parametrize("field, value, line, expected", [
     ("tags", "interview", 6, "tags: must be a list, not 'interview'\n"
-                             "  hint: write it in brackets, e.g. tags: [interview, resume]"),
+                             "  hint: write it in brackets: tags: [interview]"),
     ("author", "[ann, bob]", 4, "author: must be text, not a list\n"
                                 "  hint: write it on one line, e.g. author: some text"),
     ("source", "ftp://example.org/a", 6, "source: 'ftp://example.org/a' is not a web address\n"
