@@ -25,6 +25,8 @@ _HIDDEN_IN_BODY = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 """The same in an article's body, but the soft hyphen: there it marks where a long word
 may break, as meant."""
 _FIELDS = ("title", "author", "tags", "summary")
+_SHORT_LINE = 80
+"""A body line this long or shorter is shown whole."""
 _EXCERPT = 16
 """Characters shown at least on each side of garbled text in a body line (whole words)."""
 _RETYPE = "retype the text; these characters can hide or reorder what readers see"
@@ -84,6 +86,8 @@ def _garbled_part(line: str) -> str | None:
     """The garbled stretch of ``line`` with a few words around it, or None."""
     if line.isascii():
         return None
+    if len(line) <= _SHORT_LINE:
+        return line.strip() if "\ufffd" in line or _badness().is_bad(line) else None
     match = _badness().BADNESS_RE.search(line)
     if match is None:
         index = line.find("\ufffd")

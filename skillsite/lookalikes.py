@@ -33,6 +33,7 @@ _WHERE_FROM = {
     "\ufeff": "usually left where two files were joined",
     "\t": "typed with the Tab key",
     "\uff1a": "typed by a Chinese or Japanese keyboard",
+    "\u2022": "usually pasted from Word",
 }
 _NAMES = {
     "\u00a0": "a non-breaking space", "\u202f": "a narrow non-breaking space", "\u3000": "a full-width space",
@@ -132,9 +133,13 @@ def _line_slip(line: str, number: int, keys: Collection[str], following: str) ->
     rest = line[indent:]
     if rest[0] in _BULLETS and rest[1:2] == " ":
         char = rest[0]
-        return Slip(number, f"this list entry starts with {name_of(char)} at position {indent + 1}{_from(char)}",
-                    f"start each entry with a hyphen and a space instead: - {rest[2:].strip()}",
-                    _mended(line[:indent] + "-" + rest[1:], number, keys, following))
+        message = f"this list entry starts with {name_of(char)} at position {indent + 1}{_from(char)}"
+        hint = f"start each entry with a hyphen and a space instead: - {rest[2:].strip()}"
+        return Slip(number, message, hint, _mended(line[:indent] + "-" + rest[1:], number, keys, following),
+                    ("error", message, hint) if indent else None)  # indented, it reads as text of the field above
+    if indent and re.match(r"-[^\s-]", rest):  # indented, it reads as text of the field above
+        message, hint = "a list entry needs a space after its hyphen", f"type it like this: - {rest[1:]}"
+        return Slip(number, message, hint, line[:indent] + "- " + rest[1:], ("error", message, hint))
     start = indent + (2 if rest.startswith("- ") else 0)
     return _field_slip(line, start, number, keys, following)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -119,15 +119,16 @@ def sequence(node: Node, name: str) -> tuple[Node, ...]:
 
 _DATE_HINT = "write it as YYYY-MM-DD, or YYYY-MM-DD HH:MM, or with an offset: 2024-03-05T10:30:00+06:00"
 FIRST_YEAR, LAST_YEAR = 1900, 2999
-"""Dates outside these years are refused. Beyond the calendar's ends an offset overflows
-(0001-01-01T00:00+14:00 is in year 0 in UTC); before 1900 most places kept local mean time,
-whose offsets have seconds (Dhaka: +06:01:40), which HTML, RSS and Atom dates cannot carry;
-and no article of a career site is dated then: such a year is a typo (0224, 9999)."""
+"""Dates outside these years are refused: they are typos (0224, 9999), no article of a
+career site is dated then, and at the calendar's ends an offset overflows (0001-01-01T00:00
++14:00 is in year 0 in UTC)."""
 
 
 def moment(node: Node, name: str, zone: ZoneInfo) -> datetime:
-    """An ISO 8601 date or date-time; values without an offset are in ``zone``. An offset
-    with seconds (the zone's until it kept standard time) is rounded to the minute."""
+    """An ISO 8601 date or date-time; values without an offset are in ``zone``. A moment
+    at which ``zone`` kept local mean time is refused: pages show dates in the site's zone,
+    and an offset with seconds (Dhaka's +05:53:20 until 1941) is valid in none of HTML,
+    RSS or Atom."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldProblem(node.line, f"{name}: must be a date, not {describe(node)}", _DATE_HINT)
     raw = node.text.strip()
@@ -147,20 +148,28 @@ def moment(node: Node, name: str, zone: ZoneInfo) -> datetime:
         never = "; an article that never expires needs no expires: line" if name == "expires" else ""
         raise FieldProblem(node.line, f"{name}: '{raw}' is in the year {value.year}, but dates must be between "
                                       f"{FIRST_YEAR} and {LAST_YEAR}", f"check the year{never}")
-    if value.tzinfo is None:
-        value = _whole_minutes(value.replace(tzinfo=zone))
-    elif value.utcoffset() % timedelta(minutes=1):
+    if value.tzinfo is not None and value.utcoffset() % timedelta(minutes=1):
         raise FieldProblem(node.line, f"{name}: the offset in '{raw}' has seconds",
                            "write the offset as hours and minutes, e.g. +06:00")
+    value = value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    offset = value.astimezone(zone).utcoffset()
+    if offset % timedelta(minutes=1):
+        raise FieldProblem(node.line, f"{name}: '{raw}' is from before {zone.key} kept standard time (its clocks were "
+                                      f"then {_offset(offset)} from UTC, which pages and feeds cannot show)",
+                           f"check the year: dates in {zone.key} can be from {_standard_from(zone, value.year)} on")
     return value
 
 
-def _whole_minutes(value: datetime) -> datetime:
-    """``value`` with its offset rounded to the minute where it has seconds."""
-    offset = value.utcoffset()
-    if not offset % timedelta(minutes=1):
-        return value
-    return value.replace(tzinfo=timezone(timedelta(minutes=round(offset / timedelta(minutes=1)))))
+def _offset(offset: timedelta) -> str:
+    seconds = int(offset.total_seconds())
+    sign, seconds = ("+" if seconds >= 0 else "-"), abs(seconds)
+    return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _standard_from(zone: ZoneInfo, year: int) -> int:
+    """The first year from ``year`` on whose 1 January ``zone`` had an offset in whole minutes."""
+    return next(later for later in range(year, LAST_YEAR + 1)
+                if not datetime(later, 1, 1, tzinfo=zone).utcoffset() % timedelta(minutes=1))
 
 
 def _not_iso(node: Scalar, name: str, raw: str) -> FieldProblem:

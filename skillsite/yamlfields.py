@@ -50,10 +50,16 @@ def read_fields(text: str, path: str, first_line: int, keys: Collection[str]) ->
         if isinstance(root, Mapping):  # read: slips are reported only where they still matter
             noticed = [Diagnostic(path, slip.line, slip.when_read[1], slip.when_read[2], slip.when_read[0])
                        for slip in slips if slip.when_read]
-            return FieldsRead(root, tuple(noticed))
+            harmful = tuple(slip for slip in slips if slip.when_read and slip.when_read[0] == "error")
+            return _read_as_meant(text, path, first_line, harmful, noticed) if harmful else FieldsRead(root, tuple(noticed))
         if not slips:
             return FieldsRead(None, ())
-    problems = [Diagnostic(path, slip.line, slip.message, slip.hint) for slip in slips]
+    return _read_as_meant(text, path, first_line, slips, [Diagnostic(path, slip.line, slip.message, slip.hint)
+                                                          for slip in slips])
+
+
+def _read_as_meant(text: str, path: str, first_line: int, slips, problems: list[Diagnostic]) -> FieldsRead:
+    """The fields of ``text`` with ``slips`` mended (``problems`` name them)."""
     meant = repaired(text, slips, first_line)
     try:
         root = parse(meant, path, first_line)

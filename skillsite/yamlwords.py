@@ -106,8 +106,9 @@ def _unclosed_quote(reading: _Reading, mark, opening, problem: str):
         inner = value[1:-1] if len(value) > 1 and value.endswith('"') else value[1:]
         fix = (f"put the value in single quotes instead: {_with_value(field, repr_single(inner))}" if field
                else "put the value in single quotes instead of double quotes")
+        backslash = reading.text(mark).rfind("\\", 0, mark.column + 1)  # the parser stops after the code
         return (reading.where(mark), f"{reading.label(mark)}a backslash \\ inside double quotes starts a special "
-                                     f"code (position {mark.column + 1})", fix)
+                                     f"code (position {backslash + 1})", fix)
     quote = reading.char(opening) or '"'
     line = reading.text(opening).rstrip()
     return (reading.where(opening), f"{reading.label(opening)}the quote {quote} at position {opening.column + 1} "
