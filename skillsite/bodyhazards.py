@@ -66,6 +66,9 @@ def stray_front_matter(body: str, body_line: int, fields: Collection[str], path:
     """An error where the body starts with front matter fields: a second '---' block, or
     fields after a '---' that closed the front matter too early; and the names of those
     fields (they are not 'missing', only misplaced)."""
+    head = body[:body.find("\n", len(body) - len(body.lstrip())) + 1 or len(body)].strip()
+    if head != "---" and not _FIELD_LINE.match(head):  # the usual case, made cheap
+        return None, frozenset()
     lines = body.split("\n", _LOOK_AHEAD)[:_LOOK_AHEAD]
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:

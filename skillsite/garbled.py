@@ -10,6 +10,7 @@ text that is not plain ASCII (no mojibake is): importing it costs every command 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,9 +22,10 @@ from .model import Diagnostic
 # the BOM, the soft hyphen. Zero-width (non-)joiners are left alone: Persian, Hindi and
 # emoji need them.
 _HIDDEN = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x2060, 0xFEFF, 0x00AD))
-_HIDDEN_IN_BODY = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
-"""The same in an article's body, but the soft hyphen: there it marks where a long word
-may break, as meant."""
+_HIDDEN_IN_BODY = re.compile("[\u202a-\u202e\u2066-\u2069\ufeff]")
+"""In an article's body, the bidi controls and the BOM: there a soft hyphen marks where a
+long word may break, and a zero-width space or word joiner where a line may or may not
+(Thai and Khmer need them; real articles put them in headings), as meant."""
 _FIELDS = ("title", "author", "tags", "summary")
 _SHORT_LINE = 80
 """A body line this long or shorter is shown whole."""
@@ -62,24 +64,39 @@ def garbled_lines(body: str, body_line: int, path: str) -> list[Diagnostic]:
     """A warning for each line of an article's body with garbled or hiding text."""
     if body.isascii():
         return []
-    hidden = _HIDDEN_IN_BODY.search(body) is not None
-    bad = "\ufffd" in body or _badness().is_bad(body)
-    if not hidden and not bad:
-        return []
+    hidden = dict(_lines_with(_HIDDEN_IN_BODY, body))
+    garbled = {index: part for index, line in _lines_with(_mojibake_chars(), body)
+               if index not in hidden and (part := _garbled_part(line))}
     warnings = []
-    for number, line in enumerate(body.split("\n"), start=body_line):
-        found = sorted(set(_HIDDEN_IN_BODY.findall(line))) if hidden else ()
-        if found:
-            position = _HIDDEN_IN_BODY.search(line).start() + 1
-            warnings.append(Diagnostic(path, number, f"this line contains invisible characters ({_names(found)}), "
-                                       f"the first at position {position}", _RETYPE, "warning"))
-        elif bad:
-            garbled = _garbled_part(line)
-            if garbled:
-                warnings.append(Diagnostic(path, number, f"'{garbled}' looks garbled, as if its encoding was mixed "
-                                           "up (mojibake)", f"perhaps it should read '{_ftfy().fix_text(garbled)}'; "
-                                           "retype it or paste it again as UTF-8", "warning"))
+    for index in sorted(hidden.keys() | garbled.keys()):
+        if index in hidden:
+            line = hidden[index]
+            found = sorted(set(_HIDDEN_IN_BODY.findall(line)))
+            warnings.append(Diagnostic(path, body_line + index, f"this line contains invisible characters "
+                                       f"({_names(found)}), the first at position "
+                                       f"{_HIDDEN_IN_BODY.search(line).start() + 1}", _RETYPE, "warning"))
+        else:
+            warnings.append(Diagnostic(path, body_line + index, f"'{garbled[index]}' looks garbled, as if its "
+                                       "encoding was mixed up (mojibake)", f"perhaps it should read "
+                                       f"'{_ftfy().fix_text(garbled[index])}'; retype it or paste it again as UTF-8",
+                                       "warning"))
     return warnings
+
+
+def _lines_with(pattern: re.Pattern, text: str) -> list[tuple[int, str]]:
+    """(index, text) of each line of ``text`` where ``pattern`` is found, in order: one
+    search per such line, not one per line."""
+    found = []
+    index = counted = position = 0
+    while match := pattern.search(text, position):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.start())
+        end = len(text) if end < 0 else end
+        index += text.count("\n", counted, start)
+        counted = start
+        found.append((index, text[start:end]))
+        position = end + 1
+    return found
 
 
 def _garbled_part(line: str) -> str | None:
@@ -103,6 +120,16 @@ def _garbled_part(line: str) -> str | None:
 
 def _names(chars) -> str:
     return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'control')}" for c in chars)
+
+
+@functools.cache
+def _mojibake_chars() -> re.Pattern:
+    """The characters every pattern of ftfy's heuristic needs one of (all it looks for but
+    its "common" ones: ’ – — …, which it finds only next to another): a line without one
+    is no mojibake. The heuristic itself is slow on long non-Latin text (3 ms for a page
+    of Hindi), so it runs only on such lines."""
+    categories = _badness().MOJIBAKE_CATEGORIES
+    return re.compile("[" + "".join(chars for name, chars in categories.items() if name != "common") + "\ufffd]")
 
 
 def _badness():

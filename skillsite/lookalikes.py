@@ -46,6 +46,12 @@ _NAMES = {
     "\u2013": "a dash \u2013", "\u2014": "a long dash \u2014", "\u00b7": "a middle dot \u00b7",
 }
 
+_SUSPECT = (re.compile(f"[\t{_ODD_SPACES}{_ZERO_WIDTH}{_OPENING_QUOTES}{_COLONS}{_BULLETS}]"),
+            re.compile(r"^(?:[A-Za-z_][\w-]*:\S|[ \t]+-[^\s-])", re.MULTILINE),
+            re.compile(r""":[ \t]+(?:"(?!.*"[ \t]*$)|'(?!.*'[ \t]*$))""", re.MULTILINE))
+"""What shows a line may hold a slip: one of the characters; a field name without a space
+after its colon, or a hyphen without one; a quoted value that does not end with its quote.
+(Three searches are ten times faster than one with all three.)"""
 _FIELD_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s")
 """A line that starts a new field (``date: ...``)."""
 
@@ -92,14 +98,22 @@ class Slip:
 def find_slips(text: str, first_line: int = 1, keys: Collection[str] = ()) -> tuple[Slip, ...]:
     """Every slip in ``text`` (YAML whose first line is file line ``first_line``). ``keys``:
     the field names the text may use, where known (a missing space after one is a slip)."""
+    if not _suspect(text):  # the usual case, made cheap: every article is read through here
+        return ()
     lines = text.split("\n")
     slips = []
     for index, line in enumerate(lines):
+        if not _suspect(line):
+            continue
         following = next((later for later in lines[index + 1:] if later.strip()), "")
         slip = _line_slip(line, first_line + index, keys, following)
         if slip is not None:
             slips.append(slip)
     return tuple(slips)
+
+
+def _suspect(text: str) -> bool:
+    return any(pattern.search(text) for pattern in _SUSPECT)
 
 
 def repaired(text: str, slips: tuple[Slip, ...], first_line: int = 1) -> str:
