@@ -143,6 +143,11 @@ class FrontMatterReader:
             "lang": self._lang,
         }
 
+    @property
+    def field_names(self) -> frozenset[str]:
+        """The names front matter may use."""
+        return frozenset(self._fields)
+
     def read(self, split_file: SplitFile, path: str) -> tuple[FrontMatter | None, dict[str, int], list[Diagnostic]]:
         """The front matter (None when it has errors), the line of each field, and every
         problem found in it (warnings too)."""

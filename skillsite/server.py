@@ -30,6 +30,7 @@ from .loader import is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
 from .outputs.pages import PageSpec
 from .parallel import default_jobs
+from .report import log_warnings
 from .templates import builtin_themes_dir
 from .writer import PathClaims
 
@@ -77,6 +78,7 @@ class Preview:
                                         changed=changed, keep_pages=True)
                 self._last, self._look_at_everything = rendering, False
                 errors = tuple(d for d in rendering.diagnostics if d.severity == "error")
+                log_warnings(rendering.diagnostics, self.log)
                 files = None if errors else self._files(rendering, jobs or default_jobs())
         except BuildFailed as failed:
             errors, files = tuple(d for d in failed.diagnostics if d.severity == "error"), None

@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MINIMAL_CONFIG, NOW, article, tree_bytes, write_tree
 from skillsite.build import BuildOptions, build
+from skillsite.check import check_site
+from skillsite.config import load_config
+from skillsite.datereadings import readings
+from skillsite.frontmatter import FrontMatterReader, SplitFile
+from skillsite.loader import load_documents
 from skillsite.model import BuildFailed
+from skillsite.server import Preview
+from skillsite.suggest import articles_named, did_you_mean_file
+from skillsite.yamlfields import read_fields
 
 A = "content/jobs/a.md"
 DATE, AUTHOR, CATEGORY = "date: 2024-03-05 10:30", "author: moderator", "category: jobs"
@@ -273,3 +285,196 @@ def test_no_message_uses_the_parsers_words(mistake):
     for line in mistake.expected:
         words = line.split(": ", 2)[2].lower().replace("site.yaml", "the site's settings")
         assert not [word for word in JARGON if re.search(rf"\b{word}\b", words)], line
+
+
+def _reader() -> FrontMatterReader:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "site.yaml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+        return FrontMatterReader(load_config(Path(folder)))
+
+
+READER = _reader()
+READER_FIELDS = READER.field_names
+
+
+# --- every parser error in plain words ---------------------------------------------------------
+
+PIECES = ["\u00a0", "\t", "“", "”", "’", "：", "•", ": ", '"', "'", "[", "]", "{", "}", "- ", "-", "&", "*", "!",
+          "|", ">", "%", "@", "`", "#", "\\", "\n", "\n...\n", "\ufeff", "\u200b", "?", ",", " ", "\n  "]
+VALID = "title: A title\ndate: 2024-03-05 10:30\nauthor: moderator\ncategory: jobs\ntags: [cv, interview]\n" \
+        "summary: \"Short.\"\naudience:\n  - jobseekers\n"
+
+
+@settings(max_examples=400, deadline=None, database=None, derandomize=True)  # the same texts every run
+@given(st.lists(st.tuples(st.integers(0, len(VALID)), st.sampled_from(PIECES)), min_size=1, max_size=3))
+def test_every_mistyped_front_matter_is_named_at_one_of_its_lines_in_plain_words(insertions):
+    text = VALID
+    for position, piece in insertions:
+        text = text[:position] + piece + text[position:]
+    meta, _, problems = READER.read(SplitFile(text, "Body.\n", text.count("\n") + 3), A)
+    last = text.count("\n") + 2  # the front matter's last line
+    for problem in problems:
+        assert 1 <= problem.line <= last, problem
+        assert problem.message and problem.hint, problem
+        words = (problem.message + " " + problem.hint).lower().replace("site.yaml", "")
+        assert not [word for word in JARGON if re.search(rf"\b{word}\b", words)], problem
+    assert (meta is None) == any(p.severity == "error" for p in problems)
+
+
+UNREADABLE = {  # text -> the start of its message: one for each kind of error the parser raises
+    'title: "open': "title: the quote \" at position 8 is never closed",
+    "title: 'open": "title: the quote ' at position 8 is never closed",
+    "title: x\nauthor:\u00a0m\ndate: 1": "a non-breaking space (U+00A0) after 'author:'",
+    "title: x\n  date: 1": "'date:' is indented",
+    "title: x\n\tdate: 1": "this line starts with a tab",
+    "title: a\n\tb": "this line starts with a tab",
+    "tags: [a, b": "tags: the list opened with [ at position 7 is never closed",
+    "tags: {a: b": "tags: the set of fields opened with { at position 7 is never closed",
+    'tags: [a, "b" c]': "tags: the list cannot be read at position 15",
+    "tags: [a, , b]": "tags: the list has an empty entry",
+    "title: @x": "title: a value cannot start with @",
+    "title: `x`": "title: a value cannot start with `",
+    "title: %x": "title: a value cannot start with %",
+    "title: *x*": "title: a value cannot start with *",
+    "title: &x": "title: a value cannot start with &",
+    "title: !x": "title: a value cannot start with !",
+    "title: | x": "title: a value cannot start with |",
+    "title: > x": "title: a value cannot start with >",
+    "title: ? x": "title: a value cannot start with ?",
+    "title: - x": "title: '- ' cannot follow a value",
+    "title: [a] b": "title: text follows the closing ]",
+    'title: "a" b': 'title: text follows the closing quote "',
+    "title: 'a' b": "title: text follows the closing quote '",
+    'title: "\\q"': "title: a backslash \\ inside double quotes",
+    "title: x\n- a": "this list entry is not under a field that takes a list",
+    "tags:\n  - a\n - b": "this list entry is indented differently from the one above it",
+    "tags:\n  - a\n  b": "this line is in a list but does not start with '- '",
+    "tags:\n  -a\ntitle: x": "a list entry needs a space after its hyphen",
+    "title: x\nmore text": "this line is not a field",
+    ": x": "this line starts with a colon",
+    "title: x\n...\ndate: 1": "the line '...' ends the fields here",
+    "%YAML 1.1\ntitle: x": "a line cannot start with %",
+    "title:x\ndate: 1": "title: a space is missing after the colon",
+}
+
+
+@pytest.mark.parametrize("text, start", UNREADABLE.items(), ids=list(range(len(UNREADABLE))))
+def test_each_kind_of_parser_error_has_its_own_words(text, start):
+    problems = read_fields(text, A, 2, READER_FIELDS).problems
+    assert problems and problems[0].message.startswith(start), problems
+    assert "cannot be read from position" not in problems[0].message  # not the words for what is not foreseen
+
+
+# --- reading on -------------------------------------------------------------------------------------
+
+def test_a_quote_left_open_is_named_where_yaml_reads_on_and_the_other_fields_are_checked(site):
+    text = fm('title: "Jobs fair', DATE, AUTHOR, "category: carrer")  # YAML reads it: a title of four lines
+    assert [d.format() for d in load(site({A: text}))] == [
+        e(2, 'title: the quote " at position 8 is not closed on this line, so the fields below it become part of title',
+          'end the value with " on the same line: title: "Jobs fair"'),
+        e(5, "category: 'carrer' is not a category of this site (did you mean 'career'?)",
+          "use one of: career, jobs, entrepreneurship (categories are declared in site.yaml)"),
+    ]
+
+
+def test_past_a_syntax_error_a_missing_field_is_still_missing_and_a_broken_one_is_not(site):
+    text = fm("title: Jobs: a guide", DATE, "tags: [cv")  # no author, no category
+    assert [d.format() for d in load(site({A: text}))] == [
+        e(2, "title: the value has a colon and a space in it (position 12), which reads as the start of another field",
+          QUOTE_IT + 'title: "Jobs: a guide"'),
+        e(4, "tags: the list opened with [ at position 7 is never closed", "end it with ] on the same line: tags: [cv]"),
+        e(2, "author: is missing", "add the author's name or username, e.g. author: moderator"),
+        e(2, "category: is missing", "add one of the site's categories, e.g. category: jobs"),
+    ]
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written, meant", [
+    ("5/3/2024", ("2024-03-05", "2024-05-03")), ("03.05.2024", ("2024-05-03", "2024-03-05")),
+    ("5-3-24", ("2024-03-05", "2024-05-03")), ("13/3/2024", ("2024-03-13",)), ("3/13/2024", ("2024-03-13",)),
+    ("5/5/2024", ("2024-05-05",)), ("2024/3/5", ("2024-03-05",)), ("5 March 2024", ("2024-03-05",)),
+    ("Mar 5th, 2024", ("2024-03-05",)), ("5/3/2024 9:30 am", ("2024-03-05 09:30", "2024-05-03 09:30")),
+    ("5/3/2024 12:15 am", ("2024-03-05 00:15", "2024-05-03 00:15")), ("31/2/2024", ()), ("5/3/2024 13:00 pm", ()),
+    ("yesterday", ()), ("Smarch 5, 2024", ()),
+])
+def test_a_date_written_another_way_has_its_readings_in_iso_form(written, meant):
+    assert tuple(iso for _, iso in readings(written)) == meant
+
+
+@pytest.mark.parametrize("field", ["date", "updated", "expires"])
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "1899-12-31"])
+def test_dates_at_the_ends_of_the_calendar_are_errors_at_their_line(site, field, moment):
+    lines = [f"date: {moment}" if field == "date" else DATE, *(() if field == "date" else (f"{field}: {moment}",))]
+    text = fm("title: A title", lines[0], AUTHOR, CATEGORY, *lines[1:])
+    year = int(moment[:4])
+    assert [(d.line, d.message) for d in load(site({A: text}))] == [
+        (3 if field == "date" else 6, f"{field}: '{moment}' is in the year {year}, but dates must be between 1900 "
+                                      "and 2999")]
+
+
+def test_a_date_once_the_zone_kept_standard_time_builds_with_whole_minute_offsets(site):
+    root = site({A: fm("title: A title", "date: 1942-05-01 10:00", AUTHOR, CATEGORY)})
+    build(root, BuildOptions(now=NOW))
+    page = (root / "output/articles/a/index.html").read_text()
+    assert re.findall(r'datetime="([^"]+)"', page) == ["1942-05-01T10:00:00+06:30"]
+    rss, atom = feedparser.parse((root / "output/feed.xml").read_bytes()), feedparser.parse((root / "output/atom.xml").read_bytes())
+    assert not rss.bozo and not atom.bozo
+    assert rss.entries[0].published == "Fri, 01 May 1942 10:00:00 +0630"
+    assert atom.entries[0].published == "1942-05-01T10:00:00+06:30"
+
+
+# --- the body ---------------------------------------------------------------------------------------
+
+PROSE = "When you prepare for an interview, read about the company first."
+CODE_BOX = "so readers see it as a grey code box that scrolls sideways"
+
+
+@pytest.mark.parametrize("body, expected", [
+    (f"\t{PROSE}\n", [(7, f"this paragraph starts with a tab, {CODE_BOX}")]),
+    (f"Intro.\n\n    {PROSE}\n", [(9, f"this paragraph starts with spaces, {CODE_BOX}")]),
+    (f"```\n{PROSE}\n```\n", []),  # fenced: meant as code
+    ("Run:\n\n    npm install --save react\n    npm run build -- --prod\n", []),  # real code
+    ("    def greet(name):\n        return f\"Hello, {name}. Welcome to the team!\"\n", []),
+    (f"- A point.\n\n      {PROSE}\n", []),  # inside a list item
+    (f">     {PROSE}\n", []),  # inside a quote
+], ids=["tab", "spaces", "fenced", "commands", "python", "in-a-list", "in-a-quote"])
+def test_only_a_paragraph_indented_by_accident_is_called_a_code_box(site, body, expected):
+    root = site({A: good(body=body)})
+    assert [(d.line, d.message) for d in build(root, BuildOptions(now=NOW)).warnings] == expected
+
+
+def test_garbled_text_is_reported_by_build_serve_and_check(site):
+    root = site({A: good('summary: "A cafÃ© guide"', body="Intro.\n\nBusinessâ€™ relationships take time.\n")})
+    expected = [
+        w(6, "summary: 'A cafÃ© guide' looks garbled, as if its encoding was mixed up (mojibake)",
+          "perhaps it should read 'A café guide'; retype it or paste it again as UTF-8"),
+        w(10, "'Businessâ€™ relationships take time.' looks garbled, as if its encoding was mixed up (mojibake)",
+          "perhaps it should read 'Business' relationships take time.'; retype it or paste it again as UTF-8"),
+    ]
+    assert [d.format() for d in build(root, BuildOptions(now=NOW)).warnings] == expected
+    assert [d.format() for d in check_site(root, NOW).diagnostics] == expected
+    logged: list[str] = []
+    Preview(root, BuildOptions(now=NOW, drafts=True, jobs=1), log=logged.append).rebuild()
+    assert logged[:-1] == expected and logged[-1].startswith("build 1: ")
+
+
+# --- suggestions -------------------------------------------------------------------------------------
+
+def test_a_broken_link_names_every_article_of_that_file_name_or_the_closest_one():
+    by_file = {"career/cv.md": "articles/cv/", "jobs/cv.md": "articles/cv-2/", "jobs/interview-tips.md": "x/"}
+    assert did_you_mean_file(articles_named(by_file, "cv.md"), "jobs/a.md") == " (did you mean ../career/cv.md or cv.md?)"
+    assert did_you_mean_file(articles_named(by_file, "interview-tip.md"), "career/deep/a.md") == \
+        " (did you mean ../../jobs/interview-tips.md?)"
+    assert did_you_mean_file(articles_named(by_file, "salary.md"), "jobs/a.md") == ""
+
+
+def test_a_link_to_a_misspelt_page_names_the_page(site):
+    root = site({A: good(body="See [the guide](/articles/writng-a-cv/).\n"),
+                 "content/career/writing-a-cv.md": article("Writing a CV", category="career")})
+    assert [d.message for d in build(root, BuildOptions(now=NOW)).warnings] == [
+        "the link '/articles/writng-a-cv/' leads to no page or file of this site (did you mean /articles/writing-a-cv/?)"]
+
+
+def load(root: Path) -> list:
+    return load_documents(load_config(root))[1]
