@@ -129,6 +129,7 @@ class _Composer:
         self._errors: list[Diagnostic] = []
         self._unread: set[str] = set()
         self._signs: set[tuple[int, str]] = set()
+        self._lines: list[str] | None = None  # the text's lines, split at the first refused value
 
     def document(self) -> Node | None:
         starts = [e for e in self._events if isinstance(e, yaml.DocumentStartEvent)]
@@ -154,10 +155,12 @@ class _Composer:
     def _refused(self, event) -> None:
         """An error for a value that starts with a sign YAML reserves (* & !)."""
         mark = event.start_mark
-        sign = (mark.line, self._text.split("\n", mark.line + 1)[mark.line][mark.column:mark.column + 1])
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        sign = (mark.line, self._lines[mark.line][mark.column:mark.column + 1])
         if sign not in self._signs:  # an alias bomb repeats one mistake many times a line
             self._signs.add(sign)
-            self._errors.append(Diagnostic(self._path, *reserved_sign(self._text, self._offset, mark)))
+            self._errors.append(Diagnostic(self._path, *reserved_sign(self._lines, self._offset, mark)))
 
     def _node(self) -> Node:
         event = self._events[self._pos]

@@ -44,10 +44,10 @@ def explain(error: yaml.YAMLError, text: str, first_line: int) -> tuple[int, str
     return reading.generic(mark)
 
 
-def reserved_sign(text: str, first_line: int, mark) -> tuple[int, str, str]:
-    """(file line, message, hint) for a value that starts with * & or ! at ``mark``: the
-    parser reads them as references, markers and types, which we refuse."""
-    reading = _Reading(text.split("\n"), first_line)
+def reserved_sign(lines: list[str], first_line: int, mark) -> tuple[int, str, str]:
+    """(file line, message, hint) for a value that starts with * & or ! at ``mark`` (in
+    ``lines``): the parser reads them as references, markers and types, which we refuse."""
+    reading = _Reading(lines, first_line)
     return _special_start(reading, mark, mark, "") or reading.generic(mark)
 
 

@@ -478,3 +478,14 @@ def test_a_link_to_a_misspelt_page_names_the_page(site):
 
 def load(root: Path) -> list:
     return load_documents(load_config(root))[1]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("unit", ["tags:\n" + "\t- x\n", "\u00a0", 'title: "a\n', ': "', "t: “a: b”\n", "  • x\n",
+                                  "  -x\n", "f: x\n", "b: *x\n", "a:b\n", "...\n"],
+                         ids=["tabs", "nbsp", "open-quotes", "quote-runs", "curly", "bullets", "hyphens", "fields",
+                              "aliases", "no-space", "dots"])
+def test_twenty_thousand_mistakes_in_one_front_matter_are_read_within_seconds(unit):
+    text = "title: x\n" + unit * 20_000 + "bad: [\n"
+    meta, _, problems = READER.read(SplitFile(text, "Body.\n", text.count("\n") + 3), A)
+    assert meta is None and problems
