@@ -489,3 +489,16 @@ def test_twenty_thousand_mistakes_in_one_front_matter_are_read_within_seconds(un
     text = "title: x\n" + unit * 20_000 + "bad: [\n"
     meta, _, problems = READER.read(SplitFile(text, "Body.\n", text.count("\n") + 3), A)
     assert meta is None and problems
+
+
+def test_site_yaml_names_look_alike_characters_too(site):
+    root = site({"site.yaml": MINIMAL_CONFIG.replace("title: Test Board", "title:\u00a0Test Board")
+                                            .replace("  - {key: jobs, title: Jobs}", "\t- {key: jobs, title: Jobs}")})
+    with pytest.raises(BuildFailed) as failed:
+        load_config(root)
+    assert [d.format() for d in failed.value.diagnostics] == [
+        "site.yaml:1: error: a non-breaking space (U+00A0) after 'title:', at position 7, usually pasted from Word\n"
+        "  hint: delete it and type an ordinary space: title: Test Board",
+        "site.yaml:7: error: this line starts with a tab at position 1, and tabs cannot indent fields\n"
+        "  hint: indent with spaces instead: delete the tab and type two spaces",
+    ]
