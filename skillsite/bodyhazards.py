@@ -48,8 +48,9 @@ def accidental_code(tokens: list[Token], document: SourceDocument) -> list[Diagn
         warnings.append(Diagnostic(
             document.path, document.body_line + token.map[0],
             f"{what}, so readers see {them} as a grey code box that scrolls sideways",
-            f"delete the {'tab' if indent == 'a tab' else 'spaces'} at the start of {'its' if paragraphs == 1 else 'their'} "
-            "lines; if it really is code, put a line ``` above it and another below it instead", "warning"))
+            f"delete the {'tab' if indent == 'a tab' else 'spaces'} at the start of "
+            f"{'its' if paragraphs == 1 else 'their'} lines; if it really is code, put a line ``` above it and "
+            "another below it instead", "warning"))
     return warnings
 
 
@@ -62,7 +63,8 @@ def _reads_as_prose(text: str) -> bool:
     return signs <= len(text) * 0.02 and other <= len(text) * 0.05
 
 
-def stray_front_matter(body: str, body_line: int, fields: Collection[str], path: str) -> tuple[Diagnostic | None, frozenset[str]]:
+def stray_front_matter(body: str, body_line: int, fields: Collection[str],
+                       path: str) -> tuple[Diagnostic | None, frozenset[str]]:
     """An error where the body starts with front matter fields: a second '---' block, or
     fields after a '---' that closed the front matter too early; and the names of those
     fields (they are not 'missing', only misplaced)."""

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from . import schema
+from .bodyhazards import stray_front_matter
 from .config import SiteConfig
+from .garbled import garbled_fields
+from .lookalikes import without_hidden
 from .model import Diagnostic, FrontMatter
 from .schema import FieldProblem, did_you_mean
 from .urls import is_valid_slug, term_key
 from .yamlfields import read_fields
-from .bodyhazards import stray_front_matter
-from .garbled import garbled_fields
-from .lookalikes import without_hidden
 from .yamlread import Node, Scalar, given_twice
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -176,8 +176,9 @@ class FrontMatterReader:
             if value is not None:
                 values[name] = _without_escaped_controls(value, key, path, problems)
         problems += garbled_fields(values, lines, path)
+        written = read.unread | misplaced  # fields there, but unreadable or below the front matter
         for name in REQUIRED:
-            if name not in values and name not in read.unread | misplaced and not any(d.message.startswith(f"{name}:") for d in problems):
+            if name not in values and name not in written and not any(d.message.startswith(f"{name}:") for d in problems):
                 where = lines.get(name, 2)
                 what = "is empty" if name in lines else "is missing"
                 problems.append(Diagnostic(path, where, f"{name}: {what}", _REQUIRED_HINTS[name]))
