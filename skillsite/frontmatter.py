@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from . import schema
+from .bodyhazards import stray_front_matter
 from .config import SiteConfig
+from .garbled import garbled_fields
+from .lookalikes import without_hidden
 from .model import Diagnostic, FrontMatter
 from .schema import FieldProblem, did_you_mean
 from .urls import is_valid_slug, term_key
-from .yamlread import Mapping, Node, Scalar, YamlError, read_yaml
+from .yamlfields import read_fields
+from .yamlread import Node, Scalar, given_twice
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
@@ -21,6 +25,9 @@ MAX_NAME_BYTES = 200
 """The most bytes (UTF-8) the web address name of a tag, an author, a slug or an alias may
 take: it names a folder of the output (``tag/<name>/``), and file systems take 255 bytes
 at most. In Bengali, Hindi or Chinese a letter takes three bytes."""
+MAX_TITLE = 200
+"""Characters in a title: a longer one is a paragraph pasted in the wrong place (the
+longest of the real-world corpus has 75)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +129,7 @@ class FrontMatterReader:
         self._audiences = {a.key for a in config.audiences}
         zone = config.zone
         self._fields: dict[str, Callable[[Node], object]] = {
-            "title": lambda n: schema.one_line(n, "title"),
+            "title": self._title,
             "date": lambda n: schema.moment(n, "date", zone),
             "author": lambda n: self._term_name(n, "author"),
             "category": self._category,
@@ -140,34 +147,42 @@ class FrontMatterReader:
             "lang": self._lang,
         }
 
+    @property
+    def field_names(self) -> frozenset[str]:
+        """The names front matter may use."""
+        return frozenset(self._fields)
+
     def read(self, split_file: SplitFile, path: str) -> tuple[FrontMatter | None, dict[str, int], list[Diagnostic]]:
         """The front matter (None when it has errors), the line of each field, and every
         problem found in it (warnings too)."""
         yaml_text, problems = _without_line_separators(split_file.yaml_text, path)
-        try:
-            root = read_yaml(yaml_text, path, first_line=2)
-        except YamlError as exc:
-            return None, {}, problems + exc.diagnostics
-        if not isinstance(root, Mapping):
-            return None, {}, problems + [Diagnostic(path, 2, "the front matter must be fields like 'title: ...', one per line",
-                                                    "see the moderator's guide in README.md for the fields")]
+        read = read_fields(yaml_text, path, 2, self._fields)
+        problems += read.problems
+        stray, misplaced = stray_front_matter(split_file.body, split_file.body_line, self._fields, path)
+        problems += [stray] if stray else []
+        if read.fields is None:
+            if read.complete and not read.problems:
+                problems.append(Diagnostic(path, 2, "the front matter must be fields like 'title: ...', one per line",
+                                           "see the moderator's guide in README.md for the fields"))
+            return None, {}, problems
         values: dict[str, object] = {}
         lines: dict[str, int] = {}
-        for key, node in root.items:
-            lines[key.text] = key.line
-            reader = self._fields.get(key.text)
-            if reader is None:
-                problems.append(self._unknown(key, path))
+        for key, node in read.fields.items:
+            name = key.text if key.text in self._fields else self._meant(key, path, lines, problems)
+            if name is None:
                 continue
+            lines[name] = key.line
             try:
-                value = reader(node)
+                value = self._fields[name](node)
             except FieldProblem as problem:
                 problems.append(Diagnostic(path, problem.line, problem.message, problem.hint))
                 continue
             if value is not None:
-                values[key.text] = _without_escaped_controls(value, key, path, problems)
+                values[name] = _without_escaped_controls(value, key, path, problems)
+        problems += garbled_fields(values, lines, path)
+        written = read.unread | misplaced  # fields there, but unreadable or below the front matter
         for name in REQUIRED:
-            if name not in values and not any(d.message.startswith(f"{name}:") for d in problems):
+            if name not in values and name not in written and not any(d.message.startswith(f"{name}:") for d in problems):
                 where = lines.get(name, 2)
                 what = "is empty" if name in lines else "is missing"
                 problems.append(Diagnostic(path, where, f"{name}: {what}", _REQUIRED_HINTS[name]))
@@ -184,9 +199,22 @@ class FrontMatterReader:
             return None, lines, problems
         return FrontMatter(**values), lines, problems
 
-    def _unknown(self, key: Scalar, path: str) -> Diagnostic:
-        problem = schema.unknown_key_problem(key, self._fields, "front matter")
-        return Diagnostic(path, problem.line, problem.message, problem.hint)
+    def _meant(self, key: Scalar, path: str, lines: dict[str, int], problems: list[Diagnostic]) -> str | None:
+        """The field an unknown name stands for where it is one written in capitals or with
+        invisible characters in it (an error, said here or by a slip), else None (an
+        unknown field, said here)."""
+        name = without_hidden(key.text).lower()
+        if name not in self._fields:
+            problem = schema.unknown_key_problem(key, self._fields, "front matter")
+            problems.append(Diagnostic(path, problem.line, problem.message, problem.hint))
+            return None
+        if name in lines:
+            problems.append(Diagnostic(path, key.line, *given_twice(name, lines[name], key.line)))
+            return None
+        if without_hidden(key.text) == key.text:  # else a slip named the hidden character
+            problems.append(Diagnostic(path, key.line, f"'{key.text}' has capital letters: field names are written "
+                                       "in small letters", f"type {name}: instead of {key.text}:"))
+        return name
 
     @staticmethod
     def _order_problems(values: dict, lines: dict, path: str) -> list[Diagnostic]:
@@ -203,6 +231,14 @@ class FrontMatterReader:
             problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{slug}' is the article's own slug",
                                        "aliases lists only old slugs; remove this one"))
         return problems
+
+    @staticmethod
+    def _title(node: Node) -> str | None:
+        value = schema.one_line(node, "title")
+        if value is not None and len(value) > MAX_TITLE:
+            raise FieldProblem(node.line, f"title: is {len(value)} characters long, over the limit of {MAX_TITLE}",
+                               "shorten it to a headline; the rest can go in summary: or the article")
+        return value
 
     def _category(self, node: Node) -> str:
         value = schema.one_line(node, "category")

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .config import SiteConfig
 from .model import Diagnostic
+from .suggest import did_you_mean_path, files_by_name
 from .urls import output_name
 
 _HINT = ("fix the address; files such as images go in the site's static/ folder and are linked as "
@@ -30,17 +31,21 @@ def exists_in(paths: frozenset[str], site_path: str) -> bool:
 
 
 def dead_links(config: SiteConfig, source_path: str, page: str, links: Iterable[tuple[str, int]],
-               exists: Callable[[str], bool], severity: str = "warning") -> list[Diagnostic]:
-    """A problem for every link or image of the article in ``source_path`` (its page at
-    site path ``page``) that leads to no file the site publishes."""
+               exists: Callable[[str], bool], paths: Callable[[], frozenset[str]]) -> list[Diagnostic]:
+    """A warning for every link or image of the article in ``source_path`` (its page at
+    site path ``page``) that leads to no file the site publishes (``paths()``: every one,
+    asked only to suggest the file meant)."""
     problems = []
+    by_name: dict[str, list[str]] | None = None  # output paths by file name, made at the first dead link
     for url, line in links:
         site_path = site_path_of(config, page, url)
         if site_path is None or exists(site_path):
             continue
         what = "image" if _is_image(site_path) else "link"
-        problems.append(Diagnostic(source_path, line, f"the {what} '{url}' leads to no page or file of this site",
-                                   _HINT, severity))
+        if by_name is None:
+            by_name = files_by_name(paths())
+        problems.append(Diagnostic(source_path, line, f"the {what} '{url}' leads to no page or file of "
+                                   f"this site{did_you_mean_path(by_name, site_path)}", _HINT, "warning"))
     return problems
 
 

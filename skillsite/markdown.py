@@ -6,6 +6,7 @@ of the document, the link targets and that parser.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import textwrap
 from collections import defaultdict, deque
@@ -19,7 +20,9 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .bodyhazards import body_hazards
 from .bounds import cost_problem
+from .suggest import articles_named, did_you_mean_file
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
 from .urls import encode_url, heading_anchor, href, resolve_content_link
@@ -70,8 +73,12 @@ class LinkTargets:
     """A curated article's ``source`` URL -> its site path here."""
 
     def answer(self, question: str) -> str | None:
-        """The site path for ``file:<content path>`` or ``source:<URL>``, or None."""
+        """The site path for ``file:<content path>`` or ``source:<URL>``; for
+        ``name:<file name>``, the content paths of the articles with that file name (or,
+        where none has it, the one closest to it), one per line. None when there is none."""
         kind, _, key = question.partition(":")
+        if kind == "name":
+            return articles_named(self.by_file, key)
         return (self.by_file if kind == "file" else self.by_source).get(key)
 
 
@@ -242,6 +249,7 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     url_lines = _url_lines(tokens, document.body_line)
     too_deep = nesting_problem(tokens, document)
     warnings: list[Diagnostic] = [too_deep] if too_deep else []
+    warnings += body_hazards(tokens, document)
     rewriter = _UrlRewriter(document, targets, url_lines, warnings)
     html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
     summary = document.meta.summary or _first_paragraph(tokens)
@@ -431,7 +439,9 @@ class _UrlRewriter:
         target = resolve_content_link(self._document.content_path, unquote(path))
         site_path = self._lookup(f"file:{target}") if target else None
         if site_path is None:
-            self._warn(value, f"the link to '{path}' does not lead to a published article; the link was removed",
+            named = self._lookup(f"name:{posixpath.basename(unquote(path))}")
+            self._warn(value, f"the link to '{path}' does not lead to a published article; the link was removed"
+                              f"{did_you_mean_file(named, self._document.content_path)}",
                        "check the file name and folder (paths are relative to this article's file)")
             return None
         return href(self._targets.base_path, site_path) + encode_url(fragment)

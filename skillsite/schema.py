@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from .datereadings import readings, spoken
 from .yamlread import Mapping, Node, Scalar, Sequence, describe
 
 
@@ -87,8 +88,9 @@ def text_list(node: Node, name: str, example: str = "a, b") -> tuple[str, ...]:
     if isinstance(node, Scalar) and node.is_null:
         return ()
     if not isinstance(node, Sequence):
+        written = node.text.strip() if isinstance(node, Scalar) and node.text.strip() else example
         raise FieldProblem(node.line, f"{name}: must be a list, not {describe(node)}",
-                           f"write it in brackets, e.g. {name}: [{example}]")
+                           f"write it in brackets: {name}: [{written}]")
     values = []
     for item in node.items:
         value = one_line(item, f"{name} entry")
@@ -116,10 +118,17 @@ def sequence(node: Node, name: str) -> tuple[Node, ...]:
 
 
 _DATE_HINT = "write it as YYYY-MM-DD, or YYYY-MM-DD HH:MM, or with an offset: 2024-03-05T10:30:00+06:00"
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Dates outside these years are refused: they are typos (0224, 9999), no article of a
+career site is dated then, and at the calendar's ends an offset overflows (0001-01-01T00:00
++14:00 is in year 0 in UTC)."""
 
 
 def moment(node: Node, name: str, zone: ZoneInfo) -> datetime:
-    """An ISO 8601 date or date-time; values without an offset are in ``zone``."""
+    """An ISO 8601 date or date-time; values without an offset are in ``zone``. A moment
+    at which ``zone`` kept local mean time is refused: pages show dates in the site's zone,
+    and an offset with seconds (Dhaka's +05:53:20 until 1941) is valid in none of HTML,
+    RSS or Atom."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldProblem(node.line, f"{name}: must be a date, not {describe(node)}", _DATE_HINT)
     raw = node.text.strip()
@@ -132,14 +141,52 @@ def moment(node: Node, name: str, zone: ZoneInfo) -> datetime:
         reason = str(exc)
         if "out of range" in reason or "must be in" in reason:
             raise FieldProblem(node.line, f"{name}: '{raw}' is not a real date ({reason})",
-                               "check the day and month") from None
-        raise FieldProblem(node.line, f"{name}: '{raw}' is not a date", _DATE_HINT) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
+                               "check the day and month" if "day" in reason or "month" in reason
+                               else "check the day, month and time") from None
+        raise _not_iso(node, name, raw) from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        never = "; an article that never expires needs no expires: line" if name == "expires" else ""
+        raise FieldProblem(node.line, f"{name}: '{raw}' is in the year {value.year}, but dates must be between "
+                                      f"{FIRST_YEAR} and {LAST_YEAR}", f"check the year{never}")
+    if value.tzinfo is not None and value.utcoffset() % timedelta(minutes=1):
+        raise FieldProblem(node.line, f"{name}: the offset in '{raw}' has seconds",
+                           "write the offset as hours and minutes, e.g. +06:00")
+    value = value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    offset = value.astimezone(zone).utcoffset()
+    if offset % timedelta(minutes=1):
+        raise FieldProblem(node.line, f"{name}: '{raw}' is from before {zone.key} kept standard time (its clocks were "
+                                      f"then {_offset(offset)} from UTC, which pages and feeds cannot show)",
+                           f"check the year: dates in {zone.key} can be from {_standard_from(zone, value.year)} on")
     return value
 
 
+def _offset(offset: timedelta) -> str:
+    seconds = int(offset.total_seconds())
+    sign, seconds = ("+" if seconds >= 0 else "-"), abs(seconds)
+    return f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _standard_from(zone: ZoneInfo, year: int) -> int:
+    """The first year from ``year`` on whose 1 January ``zone`` had an offset in whole minutes."""
+    return next(later for later in range(year, LAST_YEAR + 1)
+                if not datetime(later, 1, 1, tzinfo=zone).utcoffset() % timedelta(minutes=1))
+
+
+def _not_iso(node: Scalar, name: str, raw: str) -> FieldProblem:
+    """The error for a date not written year-month-day, with what it could mean."""
+    meant = readings(raw)
+    if len(meant) > 1:
+        return FieldProblem(node.line, f"{name}: '{raw}' could be {' or '.join(spoken(day) for day, _ in meant)}",
+                            "write it year-month-day: " + ", or ".join(f"{name}: {iso} for {spoken(day)}"
+                                                                       for day, iso in meant))
+    if meant:
+        return FieldProblem(node.line, f"{name}: '{raw}' must be written year-month-day",
+                            f"write {name}: {meant[0][1]}")
+    return FieldProblem(node.line, f"{name}: '{raw}' is not a date", _DATE_HINT)
+
+
 _NOT_IN_URL = re.compile(r'[\s"<>\\`]')
+_LOOKS_LIKE_A_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]|$)", re.I)
 
 
 def _is_web_address(value: str) -> bool:
@@ -162,5 +209,9 @@ def http_url(node: Node, name: str, allow_site_path: bool = False) -> str | None
     elif _is_web_address(value):
         return value
     also = " or a path on this site starting with '/'" if allow_site_path else ""
+    if (not allow_site_path or value.startswith("www.")) and _LOOKS_LIKE_A_DOMAIN.match(value) \
+            and _is_web_address("https://" + value):
+        raise FieldProblem(node.line, f"{name}: '{value}' has no https:// at the start",
+                           f"write the whole address: {name}: https://{value}")
     raise FieldProblem(node.line, f"{name}: '{value}' is not a web address",
                        f"use a full http:// or https:// address{also}")

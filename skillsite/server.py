@@ -29,6 +29,7 @@ from .inputs import FILE, GIT_HEAD, TREE, is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
 from .parallel import default_jobs
 from .printable import printable
+from .report import log_warnings
 from .store import MemoryStore
 from .templates import builtin_themes_dir
 from .urls import served_path
@@ -78,6 +79,7 @@ class Preview:
                       None if self._pending is None else input_keys(db, self._pending))
                 _, problems = read_site(db)
                 errors = tuple(d for d in problems.found if d.severity == "error")
+                log_warnings((*problems.found, *problems.dead_links), self.log)
                 files = None if errors else self._files()
                 if files is not None:
                     forget_gone(db)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import yaml
 
+from .lookalikes import find_slips, repaired
 from .model import Diagnostic
+from .yamlwords import explain, reserved_sign
 
 try:  # the C parser is several times faster; the events are the same
     _Loader = yaml.CSafeLoader
@@ -67,9 +69,14 @@ Node = Scalar | Sequence | Mapping
 class YamlError(Exception):
     """The YAML could not be read; carries the diagnostics to report."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], node: Node | None = None, unread: frozenset[str] = frozenset()):
         super().__init__(diagnostics[0].message)
         self.diagnostics = diagnostics
+        self.node = node
+        """What could be read all the same (the text has the shape of YAML, but uses what
+        we refuse): the fields with a refused value left out. None after a syntax error."""
+        self.unread = unread
+        """The names of the fields left out of ``node``."""
 
 
 def describe(node: Node) -> str:
@@ -83,52 +90,58 @@ def describe(node: Node) -> str:
 
 def read_yaml(text: str, path: str, first_line: int = 1) -> Node | None:
     """Parse one YAML document into nodes; ``first_line`` is the file line of ``text``'s
-    first line. Returns None for an empty document. Raises YamlError."""
-    offset = first_line  # mark.line is 0-based
+    first line. Returns None for an empty document. Raises YamlError, naming look-alike
+    characters (see lookalikes.py) where the text does not parse."""
+    try:
+        return parse(text, path, first_line)
+    except YamlError:
+        slips = find_slips(text, first_line)
+        if not slips:
+            raise
+        problems = [Diagnostic(path, slip.line, slip.message, slip.hint) for slip in slips]
+        try:
+            parse(repaired(text, slips, first_line), path, first_line)
+        except YamlError as still:
+            problems += [d for d in still.diagnostics if d.line not in {slip.line for slip in slips}]
+        raise YamlError(problems) from None
+
+
+def parse(text: str, path: str, first_line: int = 1) -> Node | None:
+    """``read_yaml`` without looking for look-alike characters: errors in the parser's
+    place, in plain words (see yamlwords.py)."""
     try:
         events = list(yaml.parse(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset if mark else first_line
-        problem = exc.problem or exc.context or "unreadable YAML"
-        raise YamlError([Diagnostic(path, line, f"this is not valid YAML: {problem}",
-                                    _yaml_hint(problem))]) from None
-    except yaml.YAMLError as exc:  # reader errors (e.g. control characters)
-        raise YamlError([Diagnostic(path, first_line, f"this is not valid YAML: {exc}",
-                                    "remove unusual control characters from the file")]) from None
-    return _Composer(events, path, offset).document()
-
-
-def _yaml_hint(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return "a value that contains ': ' must be quoted, e.g. title: \"Jobs: a guide\""
-    if "found character '\\t'" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
-    return "check the indentation, and quote values that contain ':', '#', or start with '[', '{', '&', '*', '!', '|', '>', '%' or '@'"
+    except yaml.YAMLError as exc:
+        line, message, hint = explain(exc, text, first_line)
+        raise YamlError([Diagnostic(path, line, message, hint)]) from None
+    return _Composer(events, path, first_line, text).document()
 
 
 class _Composer:
     """Turns a list of PyYAML events into nodes, refusing what we do not allow."""
 
-    def __init__(self, events: list, path: str, offset: int):
+    def __init__(self, events: list, path: str, offset: int, text: str):
         self._events = events
         self._pos = 0
         self._path = path
         self._offset = offset
+        self._text = text
         self._errors: list[Diagnostic] = []
+        self._unread: set[str] = set()
+        self._signs: set[tuple[int, str]] = set()
+        self._lines: list[str] | None = None  # the text's lines, split at the first refused value
 
     def document(self) -> Node | None:
         starts = [e for e in self._events if isinstance(e, yaml.DocumentStartEvent)]
         if len(starts) > 1:
             second = starts[1]
-            self._error(second, "a second YAML document starts here",
-                        "remove the extra '---' or '...' line")
+            self._error(second, "a second set of fields starts here", "remove the extra '---' or '...' line")
             raise YamlError(self._errors)
         while self._pos < len(self._events) and not _is_node_event(self._events[self._pos]):
             self._pos += 1
         node = self._node() if self._pos < len(self._events) else None
         if self._errors:
-            raise YamlError(self._errors)
+            raise YamlError(self._errors, node, frozenset(self._unread))
         return node
 
     def _line(self, event) -> int:
@@ -139,19 +152,23 @@ class _Composer:
         if problem not in self._errors:  # an alias bomb repeats one mistake many times a line
             self._errors.append(problem)
 
+    def _refused(self, event) -> None:
+        """An error for a value that starts with a sign YAML reserves (* & !)."""
+        mark = event.start_mark
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        sign = (mark.line, self._lines[mark.line][mark.column:mark.column + 1])
+        if sign not in self._signs:  # an alias bomb repeats one mistake many times a line
+            self._signs.add(sign)
+            self._errors.append(Diagnostic(self._path, *reserved_sign(self._lines, self._offset, mark)))
+
     def _node(self) -> Node:
         event = self._events[self._pos]
         self._pos += 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) or _has_explicit_tag(event):
+            self._refused(event)
         if isinstance(event, yaml.AliasEvent):
-            self._error(event, f"YAML aliases (*{event.anchor}) are not allowed",
-                        "write the value out in full instead of referring to an anchor")
             return Scalar("", self._line(event), True)
-        if getattr(event, "anchor", None):
-            self._error(event, f"YAML anchors (&{event.anchor}) are not allowed",
-                        "remove the '&" + event.anchor + "' and write values out in full")
-        if _has_explicit_tag(event):
-            self._error(event, f"YAML tags ({event.tag}) are not allowed",
-                        "remove the tag (the text starting with '!'); quote the value if it is text")
         if isinstance(event, yaml.ScalarEvent):
             return Scalar(event.value, self._line(event), event.style in (None, ""))
         if isinstance(event, yaml.SequenceStartEvent):
@@ -169,20 +186,29 @@ class _Composer:
         seen: dict[str, int] = {}
         while not isinstance(self._events[self._pos], yaml.MappingEndEvent):
             key_event = self._events[self._pos]
+            errors = len(self._errors)
             key = self._node()
             value = self._node()
             if not isinstance(key, Scalar):
-                self._error(key_event, "a key must be a plain name",
-                            "write keys as simple words followed by ':'")
+                self._error(key_event, "a field name must be a plain word",
+                            "write the name as a simple word followed by ':', e.g. title:")
+                continue
+            if len(self._errors) > errors:  # a refused value: the field is left out, its error said
+                self._unread.add(key.text)
                 continue
             if key.text in seen:
-                self._error(key_event, f"'{key.text}' is given twice (lines {seen[key.text]} and {key.line})",
-                            f"keep one '{key.text}:' line and delete the other")
+                message, hint = given_twice(key.text, seen[key.text], key.line)
+                self._error(key_event, message, hint)
                 continue
             seen[key.text] = key.line
             items.append((key, value))
         self._pos += 1
         return Mapping(tuple(items), self._line(start))
+
+
+def given_twice(name: str, first: int, again: int) -> tuple[str, str]:
+    """The message and hint for a field written twice."""
+    return f"'{name}' is given twice (lines {first} and {again})", f"keep one '{name}:' line and delete the other"
 
 
 def _is_node_event(event) -> bool:

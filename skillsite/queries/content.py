@@ -155,11 +155,6 @@ class _AskedTargets:
     def answer(self, question: str) -> str | None:
         return self._ask.get(LINK, question)
 
-    @property
-    def by_file(self):
-        from .site import LINK_TARGETS
-        return self._ask.get(LINK_TARGETS).by_file
-
 
 def _link(ask, question: str) -> str | None:
     from .site import LINK_TARGETS

@@ -146,7 +146,8 @@ def _article_problems(ask, name: str) -> Problems:
     if body is not None:
         problems += body.warnings
         page = article_path(read.document.meta.slug)
-        dead = dead_links(ask.get(CONFIG), name, page, body.links, lambda path: ask.get(EXISTS, path))
+        dead = dead_links(ask.get(CONFIG), name, page, body.links, lambda path: ask.get(EXISTS, path),
+                          lambda: ask.get(PATHS))
     return Problems(tuple(problems), tuple(dead))
 
 
