@@ -4,6 +4,10 @@
 while it runs; a second build of the same site is refused at once rather than left to
 interleave its writes with the first one's. The lock is the kernel's (``flock``): it goes
 with the process that holds it, so a build that is killed never leaves a stale lock.
+
+A forked process would share the lock (an ``flock`` belongs to the open file, which a fork
+shares), so a child closes its copy at once: a worker that outlived a killed build would
+otherwise keep the site locked, and the next build would name a dead process.
 """
 
 from __future__ import annotations
@@ -19,6 +23,22 @@ from .model import BuildFailed, Diagnostic
 LOCK_FILE = "build.lock"
 """The lock's file, in the site's cache folder."""
 
+_held: set[int] = set()
+"""The descriptors of the locks this process holds."""
+
+
+def _forget_in_child() -> None:
+    """In a forked child: close the parent's lock descriptors (the parent keeps its lock)."""
+    for descriptor in _held:
+        try:
+            os.close(descriptor)
+        except OSError:
+            pass
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
 
 @contextmanager
 def build_lock(cache_dir: Path, shown_as: str) -> Iterator[None]:
@@ -29,6 +49,7 @@ def build_lock(cache_dir: Path, shown_as: str) -> Iterator[None]:
         return
     cache_dir.mkdir(exist_ok=True)
     descriptor = os.open(cache_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    _held.add(descriptor)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -46,4 +67,5 @@ def build_lock(cache_dir: Path, shown_as: str) -> Iterator[None]:
         finally:
             os.ftruncate(descriptor, 0)
     finally:
+        _held.discard(descriptor)
         os.close(descriptor)  # releases the lock
