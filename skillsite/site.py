@@ -16,6 +16,7 @@ from types import MappingProxyType
 from .config import SiteConfig
 from .markdown import LinkTargets, reading_minutes
 from .model import Article, Diagnostic, Pager, RenderedMarkdown, SourceDocument, Taxonomy, Term
+from .spellings import spelling_clashes
 from .urls import article_path, listing_path, term_key, term_path
 
 RELATED_COUNT = 3
@@ -127,7 +128,7 @@ class FrontMatterFacts:
     documents: tuple[SourceDocument, ...]
     """Every article read (dated by git), in order."""
     problems: tuple[Diagnostic, ...]
-    """Feed ids used twice."""
+    """Feed ids used twice; tags and authors written two ways (see spellings.py)."""
     publication: Publication
     targets: LinkTargets
     since: datetime
@@ -150,7 +151,8 @@ def front_matter_facts(config: SiteConfig, documents: tuple[SourceDocument, ...]
         return replace(before, documents=documents, publication=publication)
     drafts, future, expired = rules
     publication = select_published(documents, now, drafts=drafts, future=future, expired=expired)
-    return FrontMatterFacts(config, rules, documents, tuple(guid_collisions(config, documents)), publication,
+    problems = (*guid_collisions(config, documents), *spelling_clashes(publication.published))
+    return FrontMatterFacts(config, rules, documents, problems, publication,
                             link_targets(config, publication.published), now, next_moment(documents, now))
 
 
