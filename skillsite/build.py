@@ -21,7 +21,6 @@ from .bodies import body_key, render_bodies
 from .cache import CACHE_DIR, BuildCache
 from .config import SiteConfig, load_config
 from .digests import digest
-from .feedcontract import check_feed_contract, contract_feed_paths
 from .gitdates import with_git_dates
 from .incremental import produce_pages, template_fingerprint, unchanged_on_disk
 from .loader import Content, body_of, read_content
@@ -32,6 +31,7 @@ from .outputs.pages import Carried, PageMemory, PageRenderer, PageSpec, page_mem
 from .outputs.sitemap import render_sitemap
 from .outputs.static import asset_urls, static_files, stylesheet_url
 from .parallel import default_jobs
+from .published import published_contract
 from .search import SearchIndex
 from .snapshot import Previous, recall, remember
 from .site import (FrontMatterFacts, HeldBack, Publication, Site, build_site, edited_articles, front_matter_facts,
@@ -64,6 +64,8 @@ class BuildOptions:
     """Fail on warnings too (a broken feed contract among them), writing nothing."""
     jobs: int | None = None
     """Processes to render with (default: one per core)."""
+    against: str | None = None
+    """The site as published, for the feed contract: a URL or a folder (see published.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,8 +294,8 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
     full_build = False
     try:
         # nothing changed since the last build, and its output is intact: nothing to do
-        inputs = inputs_fingerprint(config, (options.drafts, options.future, options.expired), theme_dirs(config),
-                                    cache)
+        inputs = inputs_fingerprint(config, (options.drafts, options.future, options.expired, options.against),
+                                    theme_dirs(config), cache)
         last = cache.last_build(config.output_dir)
         if last is not None and _still_current(last, inputs.fingerprint, now, config.output_dir, cache):
             return _result_of(last, config.output_dir, started, options.strict)
@@ -313,9 +315,8 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildResult:
         if any(d.severity == "error" for d in rendering.diagnostics):
             raise BuildFailed(rendering.diagnostics)
         refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
-        # the feed contract: the previous output's feed items keep their ids, and moved ones redirect
-        warnings = rendering.diagnostics + rendering.dead_links + tuple(check_feed_contract(
-            previous_feeds(config.output_dir, rendering.site), rendering.site, rendering.publication.published))
+        # the feed contract: the published site's feed items keep their ids, and moved articles redirect
+        warnings = rendering.diagnostics + rendering.dead_links + tuple(published_contract(rendering, options.against))
         if options.strict and warnings:
             raise BuildFailed([replace(warning, severity="error") for warning in warnings])
         # pages kept or rendered; staging folder, search index, atomic swap
@@ -359,14 +360,3 @@ def _result_of(summary: dict, output_dir: Path, started: float, strict: bool) ->
         output_dir=output_dir, articles=summary["articles"], pages=summary["pages"], feeds=summary["feeds"],
         files=summary["files"], seconds=time.perf_counter() - started,
         held_back=tuple(HeldBack(*fields) for fields in summary["held_back"]), warnings=warnings)
-
-
-def previous_feeds(output_dir: Path, site: Site) -> dict[str, bytes]:
-    """The feeds of the output about to be replaced, by path: what subscribers already have."""
-    found = {}
-    for name in contract_feed_paths(site):
-        try:
-            found[name] = (output_dir / name).read_bytes()
-        except OSError:  # not built before, or not a file
-            continue
-    return found

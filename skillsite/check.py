@@ -3,7 +3,8 @@
 Every article is checked, drafts and scheduled ones included, as if it were published.
 On top of the build's own checks: links and images on this site that lead nowhere (errors:
 readers would meet them), and text that is likely mojibake or hides invisible or
-bidirectional control characters (warnings: the text may be meant).
+bidirectional control characters (warnings: the text may be meant). The feed contract is
+checked as the build checks it, against the output folder or the site as published.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import ftfy.badness
 from .build import BuildOptions, render_site
 from .loader import article_paths
 from .model import Diagnostic, SourceDocument
+from .published import published_contract
 from .site import Publication, select_published
 
 # Invisible characters that change how text reads or hide text: bidi embeddings,
@@ -43,11 +45,13 @@ class CheckResult:
         return sum(d.severity == "error" for d in self.diagnostics)
 
 
-def check_site(site_dir: Path, now: datetime) -> CheckResult:
-    """Check the site in ``site_dir``. Raises BuildFailed for configuration and template errors."""
+def check_site(site_dir: Path, now: datetime, against: str | None = None) -> CheckResult:
+    """Check the site in ``site_dir`` (``against``: the site as published, see published.py).
+    Raises BuildFailed for configuration and template errors."""
     rendering = render_site(site_dir, BuildOptions(drafts=True, future=True, expired=True, now=now))
     problems = [*rendering.diagnostics, *suspicious_text(rendering.documents),
-                *(replace(problem, severity="error") for problem in rendering.dead_links)]
+                *(replace(problem, severity="error") for problem in rendering.dead_links),
+                *published_contract(rendering, against)]
     publication = select_published(rendering.documents, now)
     return CheckResult(tuple(problems), len(article_paths(rendering.config.content_dir)), publication)
 

@@ -371,7 +371,7 @@ def test_import_maps_jekyll_docusaurus_and_hugo_front_matter_and_says_what_it_le
     assert "note: 1 link(s) or image(s) start with '/' (e.g. '/notices/'): they pointed into the original site" \
         in result.output
     checked = run_cli("check", str(root))  # check finds that very link; nothing else is wrong
-    assert checked.output.startswith("content/entrepreneurship/legal.md:13: error: '/notices/' leads to no page")
+    assert checked.output.startswith("content/entrepreneurship/legal.md:13: error: the link '/notices/' leads to no page")
     assert "Checked 4 articles: 1 error, 0 warnings." in checked.output
     again = run_cli("import", str(sources / "docs/resume.md"), "--category", "jobs", "--site", str(root))
     assert again.exit_code == 0  # another category, another file: allowed
@@ -391,6 +391,7 @@ def test_the_site_workflow_checks_pull_requests_and_publishes_main_hourly():
     workflow = yaml.safe_load((Path(__file__).parent.parent / "docs/site-workflow.yml").read_text())
     check_steps = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
     publish_steps = [step.get("run", "") for step in workflow["jobs"]["publish"]["steps"]]
-    assert "skillsite check --format github" in check_steps
-    assert "skillsite build --output _site" in publish_steps
+    assert 'skillsite check --format github --against "$PUBLISHED"' in check_steps
+    assert 'skillsite build --output _site --against "$PUBLISHED"' in publish_steps
+    assert workflow["env"]["PUBLISHED"].startswith("https://")
     assert workflow[True]["schedule"] == [{"cron": "7 * * * *"}]  # YAML 1.1 reads the key 'on' as True
