@@ -159,7 +159,13 @@ def new_command(title: str, category: str, author: str | None, slug: str | None,
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
         sys.exit(failed.exit_code)
-    click.echo(path)
+    click.echo(_shown(path))
+
+
+def _shown(path: Path) -> str:
+    """A file written, as the moderator can open it from here: from the current folder when inside it."""
+    here = Path.cwd()
+    return os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
 
 
 def _default_author() -> str:
@@ -215,7 +221,7 @@ def import_command(sources: tuple[Path, ...], category: str | None, author: str 
             failures += 1
             click.echo(f"{source}: not imported: {problem}", err=True)
             continue
-        click.echo(f"{source} -> {target}")
+        click.echo(f"{source} -> {_shown(target)}")
         for note in article.notes:
             click.echo(f"  note: {note}")
     if failures:

@@ -111,6 +111,10 @@ class SiteConfig:
         """The path part of base_url, e.g. '/' or '/forum/'."""
         return urlsplit(self.base_url).path
 
+    def shown_path(self, path: Path) -> str:
+        """A file as messages name it: from the site folder when inside it (``content/jobs/a.md``)."""
+        return path.relative_to(self.site_dir).as_posix() if path.is_relative_to(self.site_dir) else str(path)
+
     def absolute_url(self, site_path: str) -> str:
         """The full URL of a site path such as ``articles/x/`` (or ``tag/مرحبا/``: encoded;
         an already encoded path is left as it is)."""
