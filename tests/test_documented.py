@@ -15,11 +15,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clients import CHROMIUM_FLAGS, chromium_path, missing, serve
+from clients import CHROMIUM_FLAGS, ServeProcess, chromium_path, missing, serve
 from conftest import committed, git
 
 REPO = Path(__file__).resolve().parent.parent
@@ -387,34 +384,6 @@ def test_import_of_old_posts_from_the_users_home_folder(venv, sample, tmp_path):
 
 # --- serve, in Chromium -----------------------------------------------------------------------------
 
-class Served:
-    """``skillsite serve`` typed in the site's folder (on a free port), its log read as it comes."""
-
-    def __init__(self, venv: Path, root: Path):
-        self.process = subprocess.Popen(["bash", "-c", "exec skillsite serve --port 0"], cwd=root, text=True,
-                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=environment(venv))
-        self.log: list[str] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            self.log.append(line)
-            found = re.fullmatch(r"Serving \. on (http://127\.0\.0\.1:\d+/) \(drafts shown; Ctrl\+C to stop\)\n", line)
-            if found:
-                self.url = found[1]
-                self.reader = threading.Thread(target=lambda: self.log.extend(self.process.stderr), daemon=True)
-                self.reader.start()
-                return
-            assert line, "serve ended: " + "".join(self.log)
-        raise AssertionError("serve did not start: " + "".join(self.log))
-
-    def interrupt(self) -> int:
-        """Ctrl+C, as its first line says."""
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=30)
-        self.reader.join(timeout=10)
-        return code
-
-
 @pytest.fixture
 def chromium():
     try:
@@ -437,7 +406,7 @@ def reloaded(page, action, timeout: float = 30_000) -> None:
 
 
 def test_serve_reloads_chromium_on_a_save_and_shows_errors_in_it(venv, sample, chromium):
-    served = Served(venv, sample)
+    served = ServeProcess(["bash", "-c", "exec skillsite serve --port 0"], cwd=sample, env=environment(venv))
     try:
         page = chromium.new_page()
         page.set_default_timeout(30_000)
@@ -502,7 +471,7 @@ def test_the_workflows_run_steps_on_a_git_checkout_of_the_sample_site(checkout, 
     (tmp_path / "nothing-yet").mkdir()
     with serve(tmp_path / "nothing-yet") as url:  # the first publication: nothing is published yet
         install, check = run_steps("check", venv, runner, checkout, url)
-        assert check.stdout.splitlines() == [f"Checked 17 articles: 0 errors, 0 warnings.", *held_back]
+        assert check.stdout.splitlines() == ["Checked 17 articles: 0 errors, 0 warnings.", *held_back]
         _, check, build = run_steps("publish", venv, runner, checkout, url)
         assert check.stdout.splitlines()[0] == "Checked 17 articles: 0 errors, 0 warnings."
     assert built_line(articles, pages, runner / "_site").fullmatch(build.stdout.splitlines()[0])

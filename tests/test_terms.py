@@ -4,7 +4,6 @@ two spellings of one name (Bob Smith, bob smith) fail the build naming both file
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
+from clients import ServeProcess
 from conftest import NOW, article, committed, git, write_tree
 
 
@@ -177,27 +177,11 @@ def test_without_git_nothing_changes(site):
 
 # --- serve ----------------------------------------------------------------------------------------
 
-class Server:
+class Server(ServeProcess):
     """``skillsite serve`` in a subprocess, on a free port."""
 
     def __init__(self, root: Path):
-        self.process = subprocess.Popen([sys.executable, "-m", "skillsite", "serve", str(root), "--port", "0"],
-                                        stderr=subprocess.PIPE, text=True)
-        self.log: list[str] = []
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            self.log.append(line)
-            match = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
-            if match:
-                self.url = f"http://127.0.0.1:{match.group(1)}/"
-                threading.Thread(target=self._drain, daemon=True).start()
-                return
-        raise AssertionError("serve did not start: " + "".join(self.log))
-
-    def _drain(self) -> None:
-        for line in self.process.stderr:
-            self.log.append(line)
+        super().__init__([sys.executable, "-m", "skillsite", "serve", str(root), "--port", "0"])
 
     def get(self, path: str) -> tuple[int, str]:
         try:
@@ -219,9 +203,6 @@ class Server:
                 assert line != first
                 return line
 
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
