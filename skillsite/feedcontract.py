@@ -94,7 +94,7 @@ def check_contract(feeds: Mapping[str, bytes], sitemap: bytes | None, pages: Map
     lines = {document.path: document.field_lines for document in documents}
     problems = _feed_problems(feeds, site, lines)
     if sitemap is not None:
-        published = set(_sitemap_paths(sitemap))
+        published = _sitemap_articles(sitemap)
         for path, article, by_title in _moved_without_alias(_vanished(published, site), published, pages, site):
             problems.setdefault(article.slug, _url_gone(path, article, lines.get(article.source_path, {}), by_title))
     return sorted(problems.values(), key=lambda d: (d.path, d.line, d.message))
@@ -103,12 +103,11 @@ def check_contract(feeds: Mapping[str, bytes], sitemap: bytes | None, pages: Map
 def vanished_articles(sitemap: bytes, site: Site) -> list[str]:
     """The article URLs (site paths) of a published sitemap that ``site`` has neither as an
     article nor as a redirect, sorted."""
-    return _vanished(_sitemap_paths(sitemap), site)
+    return _vanished(_sitemap_articles(sitemap), site)
 
 
-def _vanished(published: Iterable[str], site: Site) -> list[str]:
-    kept = {article.path for article in site.articles} | {old for old, _ in site.redirects}
-    return sorted(path for path in set(published) if _old_slug(path) and path not in kept)
+def _vanished(published: set[str], site: Site) -> list[str]:
+    return sorted(published - {article.path for article in site.articles} - {old for old, _ in site.redirects})
 
 
 def _feed_problems(previous: Mapping[str, bytes], site: Site,
@@ -178,21 +177,24 @@ def _same_moment(date: datetime, written: str) -> bool:
         return False
 
 
-def _sitemap_paths(content: bytes) -> list[str]:
-    """The site paths of a sitemap's URLs, relative to its home page (the one URL the
-    others all start with), so that a site published under another base URL compares."""
+def _sitemap_articles(content: bytes) -> set[str]:
+    """The site paths of a sitemap's article URLs (``articles/x/``), relative to its home
+    page (the one URL the others all start with), so that a site published under another
+    base URL compares."""
     try:
         root = etree.fromstring(content, _PARSER)
     except (ValueError, etree.XMLSyntaxError):
-        return []
+        return set()
     if root.tag != f"{_SITEMAP_NS}urlset":
-        return []
-    urls = [loc.text.strip() for loc in root.iterfind(f"{_SITEMAP_NS}url/{_SITEMAP_NS}loc") if loc.text]
+        return set()
+    urls = [url.strip() for url in root.xpath("/s:urlset/s:url/s:loc/text()", namespaces={"s": _SITEMAP_NS[1:-1]})]
     if not urls:
-        return []
-    common = min(urls, key=len)
-    home = common if all(url.startswith(common) for url in urls) and common.endswith("/") else None
-    return [_site_path(url, home) for url in urls]
+        return set()
+    home = min(urls, key=len)
+    if not (home.endswith("/") and all(url.startswith(home) for url in urls)):
+        home = None
+    paths = (_site_path(url, home) for url in urls if "/articles/" in url)
+    return {path for path in paths if _old_slug(path)}
 
 
 def _alias_paths(article: Article) -> set[str]:
