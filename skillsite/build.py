@@ -15,10 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .digests import digest
-from .feedcontract import check_feed_contract, contract_feed_paths
-from .inputs import CLOCK, INPUT_QUERIES, OPTIONS, InputProblem, Reader
+from .inputs import CLOCK, INPUT_QUERIES, OPTIONS, Reader
 from .lock import LOCK_FILE, build_lock
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
+from .published import published_contract
 from .parallel import default_jobs
 from .queries import content, contract, outputs, pages, site, theme
 from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, Options
@@ -60,6 +60,8 @@ class BuildOptions:
     """Fail on warnings too (a broken feed contract among them), writing nothing."""
     jobs: int | None = None
     """Processes to render with (default: one per core)."""
+    against: str | None = None
+    """The site as published, for the feed contract: a URL or a folder (see published.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +123,9 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
             if errors:
                 raise BuildFailed(problems.found)
             refuse_dangerous_output(config.output_dir, config.site_dir, config.content_dir)
-            # the feed contract: the previous output's feed items keep their ids, and moved ones redirect
-            warnings = (*problems.found, *problems.dead_links, *check_feed_contract(
-                previous_feeds(config.output_dir, db.get(TAXONOMIES)), ContractSite(db)))
+            # the feed contract: the published site's feed items keep their ids, and moved articles redirect
+            warnings = (*problems.found, *problems.dead_links,
+                        *published_contract(config, db.get(TAXONOMIES), ContractSite(db), options.against))
             if options.strict and warnings:
                 raise BuildFailed([replace(warning, severity="error") for warning in warnings])
             # pages kept or made (in parallel), feeds, sitemap, static files; staging folder, search index, swap
@@ -274,18 +276,6 @@ def _files(db: Database, query, args, known, where) -> Iterator[OutputFile | Kep
 def _feed_origin(path: str) -> str:
     from .outputs.feeds import FEED_FORMATS
     return next(kind.origin for kind in FEED_FORMATS if path.endswith(kind.name))
-
-
-def previous_feeds(output_dir: Path, taxonomies) -> dict[str, bytes]:
-    """The feeds of the output about to be replaced, by path: what subscribers already have."""
-    reader = Reader(output_dir)
-    found = {}
-    for name in contract_feed_paths(taxonomies):
-        try:
-            found[name] = reader.read(name)
-        except InputProblem:  # not built before, or not a file
-            continue
-    return found
 
 
 @contextmanager

@@ -3,7 +3,8 @@
 Every article is checked, drafts and scheduled ones included, as if it were published.
 On top of the build's own checks (warnings among them, such as text that looks garbled:
 see garbled.py), links and images on this site that lead nowhere are errors: readers
-would meet them.
+would meet them. The feed contract is checked as the build checks it, against the output
+folder or the site as published.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 from .build import BuildOptions, begin, open_database, read_site
 from .model import Diagnostic
 from .printable import printable
+from .published import published_contract
 from .queries.content import ARTICLE_FILES, PLACEMENT
-from .queries.site import EPOCH, SCHEDULE
+from .queries.contract import ContractSite
+from .queries.site import EPOCH, SCHEDULE, TAXONOMIES
 from .site import HeldBack, held_back, select_published
 
 
@@ -37,15 +40,17 @@ class CheckResult:
         return sum(d.severity == "error" for d in self.diagnostics)
 
 
-def check_site(site_dir: Path, now: datetime) -> CheckResult:
-    """Check the site in ``site_dir``. Raises BuildFailed for configuration and template errors."""
+def check_site(site_dir: Path, now: datetime, against: str | None = None) -> CheckResult:
+    """Check the site in ``site_dir`` (``against``: the site as published, see published.py).
+    Raises BuildFailed for configuration and template errors."""
     options = BuildOptions(drafts=True, future=True, expired=True, now=now)
     db = open_database(site_dir, options)
     try:
         begin(db, options, now)
-        _, problems = read_site(db, pages=False)
+        config, problems = read_site(db, pages=False)
         names = db.get(ARTICLE_FILES).articles
-        found = (*problems.found, *(replace(problem, severity="error") for problem in problems.dead_links))
+        found = (*problems.found, *(replace(problem, severity="error") for problem in problems.dead_links),
+                 *published_contract(config, db.get(TAXONOMIES), ContractSite(db), against))
         # what a build now would hold back (check itself publishes everything, to check it)
         placements = [p for p in (db.get(PLACEMENT, name) for name in names) if p is not None]
         passed = set(db.get(SCHEDULE)[:db.get(EPOCH)])

@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, build
-from .config import load_config
+from .config import against_value, load_config
 from .model import BuildFailed, Diagnostic
 from .printable import printable
 from .site import HeldBack
@@ -75,6 +75,15 @@ def main() -> None:
     """skillsite: build a static site of curated career articles."""
 
 
+_AGAINST_HELP = ("Compare with the site as published at this URL (or in this folder): feed ids and every "
+                 "published URL. Default: site.yaml's against, else the output folder.")
+
+
+def _against(text: str | None) -> str | None:
+    """``--against`` as given: a URL, or a folder taken from the current one."""
+    return None if text is None else against_value(text, Path.cwd(), "--against")
+
+
 @main.command("build")
 @click.argument("site_dir", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
@@ -85,12 +94,13 @@ def main() -> None:
 @click.option("--expired", is_flag=True, help="Publish expired articles too.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors (a feed item's new id or unredirected URL among them): write nothing.")
+@click.option("--against", metavar="URL|DIR", help=_AGAINST_HELP)
 def build_command(site_dir: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
-                  expired: bool, strict: bool) -> None:
+                  expired: bool, strict: bool, against: str | None) -> None:
     """Build the site in SITE_DIR (default: the current folder) into its output folder."""
-    options = BuildOptions(drafts=drafts, future=future, expired=expired, base_url=base_url, output=output,
-                           strict=strict)
     try:
+        options = BuildOptions(drafts=drafts, future=future, expired=expired, base_url=base_url, output=output,
+                               strict=strict, against=_against(against))
         result = build(site_dir, options)
     except BuildFailed as failed:
         _fail(failed)
@@ -111,11 +121,12 @@ def build_command(site_dir: Path, output: Path | None, base_url: str | None, dra
 @click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
               help="github: print problems as GitHub Actions annotations, shown on a pull request's lines.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-def check_command(site_dir: Path, output_format: str, strict: bool) -> None:
+@click.option("--against", metavar="URL|DIR", help=_AGAINST_HELP)
+def check_command(site_dir: Path, output_format: str, strict: bool, against: str | None) -> None:
     """Check every article of SITE_DIR (drafts and scheduled ones too) without writing anything."""
     from .check import as_github_annotation, check_site  # here: every command starts faster without ftfy
     try:
-        result = check_site(site_dir, datetime.now(timezone.utc))
+        result = check_site(site_dir, datetime.now(timezone.utc), _against(against))
     except BuildFailed as failed:
         _fail(failed, "Check")
         return
@@ -150,7 +161,13 @@ def new_command(title: str, category: str, author: str | None, slug: str | None,
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
         sys.exit(failed.exit_code)
-    click.echo(printable(str(path)))
+    click.echo(printable(_shown(path)))
+
+
+def _shown(path: Path) -> str:
+    """A file written, as the moderator can open it from here: from the current folder when inside it."""
+    here = Path.cwd()
+    return os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
 
 
 def _default_author() -> str:
@@ -206,7 +223,7 @@ def import_command(sources: tuple[Path, ...], category: str | None, author: str 
             failures += 1
             click.echo(f"{printable(str(source))}: not imported: {printable(str(problem))}", err=True)
             continue
-        click.echo(f"{printable(str(source))} -> {printable(str(target))}")
+        click.echo(f"{printable(str(source))} -> {printable(_shown(target))}")
         for note in article.notes:
             click.echo(f"  note: {printable(note)}")
     if failures:

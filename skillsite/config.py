@@ -97,6 +97,9 @@ class SiteConfig:
     """Fill in ``updated`` from the last commit that modified an article."""
     search: bool = True
     """Build the search index (Pagefind) and show the search box and page."""
+    against: str | None = None
+    """The site as published, which the feed contract compares with (see published.py): a
+    URL ending in '/' or an absolute folder; None: the output folder."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -107,6 +110,10 @@ class SiteConfig:
     def base_path(self) -> str:
         """The path part of base_url, e.g. '/' or '/forum/'."""
         return urlsplit(self.base_url).path
+
+    def shown_path(self, path: Path) -> str:
+        """A file as messages name it: from the site folder when inside it (``content/jobs/a.md``)."""
+        return path.relative_to(self.site_dir).as_posix() if path.is_relative_to(self.site_dir) else str(path)
 
     def absolute_url(self, site_path: str) -> str:
         """The full URL of a site path such as ``articles/x/`` (or ``tag/مرحبا/``: encoded;
@@ -158,6 +165,20 @@ def parse_config(raw: bytes, site_dir: Path, base_url: str | None = None, output
     return config
 
 
+def is_web_address(text: str) -> bool:
+    """True for a URL (``scheme://...``) as ``--against`` and ``against:`` take it; else a folder."""
+    return "://" in text
+
+
+def against_value(text: str, relative_to: Path, where: str = CONFIG_NAME) -> str:
+    """What ``--against`` or site.yaml's ``against:`` names: a URL ending in '/', or an
+    absolute folder (a relative one is taken from ``relative_to``). Raises BuildFailed (exit
+    code 2) for a URL that is not a web address."""
+    if is_web_address(text):
+        return _normalise_base_url(text, where)
+    return str((relative_to / text).resolve())
+
+
 def text_line(exc: UnicodeDecodeError) -> int:
     """The 1-based line of the first byte that is not UTF-8."""
     return exc.object[: exc.start].count(b"\n") + 1
@@ -180,11 +201,11 @@ class Rules:
         return ZoneInfo(self.timezone)
 
 
-def _normalise_base_url(url: str, where: str = CONFIG_NAME) -> str:
+def _normalise_base_url(url: str, where: str = CONFIG_NAME, key: str = "base_url") -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        name = "base_url" if where == CONFIG_NAME else where
-        raise BuildFailed([Diagnostic(where, 0, f"{name}: '{url}' is not a web address",
+        named = f"{key}: " if where == CONFIG_NAME else ""  # an option names itself where the line starts
+        raise BuildFailed([Diagnostic(where, 0, f"{named}'{url}' is not a web address",
                                       "use the address the site is published at, e.g. https://forum.skill.jobs/")], 2)
     return url if url.endswith("/") else url + "/"
 
@@ -222,6 +243,7 @@ class _ConfigReader:
             "feeds": self._feeds,
             "dates_from_git": lambda n: schema.boolean(n, "dates_from_git"),
             "search": lambda n: schema.boolean(n, "search"),
+            "against": self._against,
         }
         values: dict[str, object] = {}
         for key, node in root.items:
@@ -255,6 +277,18 @@ class _ConfigReader:
             return _normalise_base_url(value)
         except BuildFailed as failed:
             raise FieldProblem(node.line, failed.diagnostics[0].message, failed.diagnostics[0].hint) from None
+
+    def _against(self, node: Node) -> str | None:
+        value = schema.one_line(node, "against")
+        if not value:
+            raise FieldProblem(node.line, "against: is empty",
+                               "name where the site is published, e.g. against: https://forum.skill.jobs/")
+        if is_web_address(value):
+            try:
+                return _normalise_base_url(value, CONFIG_NAME, "against")
+            except BuildFailed as failed:
+                raise FieldProblem(node.line, failed.diagnostics[0].message, failed.diagnostics[0].hint) from None
+        return against_value(value, self.site_dir)
 
     def _language(self, node: Node) -> str:
         value = schema.one_line(node, "language")

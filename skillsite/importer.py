@@ -291,7 +291,7 @@ def write_imported(article: Imported, config: SiteConfig) -> Path:
     """Write the article under content/<category>/<slug>.md; never overwrites."""
     target = config.content_dir / article.category / f"{article.slug}.md"
     if target.exists():
-        raise ImportProblem(f"{target} already exists; nothing was written for this file")
+        raise ImportProblem(f"{config.shown_path(target)} already exists; nothing was written for this file")
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as file:
         file.write(article.text)

@@ -4,6 +4,10 @@
 while it runs; a second build of the same site is refused at once rather than left to
 interleave its writes with the first one's. The lock is the kernel's (``flock``): it goes
 with the process that holds it, so a build that is killed never leaves a stale lock.
+
+A forked process would share the lock (an ``flock`` belongs to the open file, which a fork
+shares), so a child closes its copy at once: a worker that outlived a killed build would
+otherwise keep the site locked, and the next build would name a dead process.
 """
 
 from __future__ import annotations
@@ -15,9 +19,26 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .model import BuildFailed, Diagnostic
+from .store import make_real_folder
 
 LOCK_FILE = "build.lock"
 """The lock's file, in the site's cache folder."""
+
+_held: set[int] = set()
+"""The descriptors of the locks this process holds."""
+
+
+def _forget_in_child() -> None:
+    """In a forked child: close the parent's lock descriptors (the parent keeps its lock)."""
+    for descriptor in _held:
+        try:
+            os.close(descriptor)
+        except OSError:
+            pass
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
 
 
 @contextmanager
@@ -27,7 +48,7 @@ def build_lock(cache_dir: Path, shown_as: str) -> Iterator[None]:
     if not cache_dir.parent.is_dir():  # no site there: the build reports that, locking nothing
         yield
         return
-    cache_dir.mkdir(exist_ok=True)
+    make_real_folder(cache_dir)  # a link there would move the lock (and the cache) elsewhere
     with exclusive(cache_dir / LOCK_FILE, lambda holder: Diagnostic(
             shown_as, 0, f"another build of this site is running{holder}; this one was not started",
             "wait until it has finished, then build again (two builds at once would write the same output)")):
@@ -40,6 +61,7 @@ def exclusive(lock_file: Path, refusal: Callable[[str], Diagnostic]) -> Iterator
     with this process's id written in it. Raises BuildFailed with ``refusal(' (process
     N)')`` when another process holds it."""
     descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    _held.add(descriptor)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -53,4 +75,5 @@ def exclusive(lock_file: Path, refusal: Callable[[str], Diagnostic]) -> Iterator
         finally:
             os.ftruncate(descriptor, 0)
     finally:
+        _held.discard(descriptor)
         os.close(descriptor)  # releases the lock

@@ -46,7 +46,7 @@ def create_article(config: SiteConfig, title: str, category: str, author: str, s
                      "give one with --slug, using lowercase letters a-z, digits and hyphens")
     path = config.content_dir / category / f"{slug}.md"
     if path.exists():
-        raise refuse(f"{path} already exists", "choose another title, or give another name with --slug")
+        raise refuse(f"{config.shown_path(path)} already exists", "choose another title, or give another name with --slug")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:  # "x": fail rather than overwrite, even in a race
         file.write(new_article_text(title.strip(), category, author, now.astimezone(config.zone)))

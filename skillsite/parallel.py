@@ -3,12 +3,20 @@
 Workers are forked: they inherit the parent's memory (the parsed site, the templates), so
 only the small task descriptions go to them and only results come back. Results come back
 in task order, so output never depends on which worker finished first.
+
+Workers die with their parent: a build killed with SIGKILL (or by the OOM killer) cannot
+tell them to stop, and they would wait for work forever (they hold their task queue's pipe
+open themselves, so it never reports the end).
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -47,7 +55,8 @@ def map_in_processes(work: Callable[[Any, Any], Any], shared: Any, tasks: Sequen
     chunks = (tasks[start:start + chunk] for start in range(0, len(tasks), chunk))
     pending: deque[Future] = deque()
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             try:
                 # a few chunks ahead of the consumer, not all: results not yet taken wait in
                 # memory (at 10,000 articles, pages rendered faster than written took 100 MB)
@@ -68,6 +77,35 @@ def map_in_processes(work: Callable[[Any, Any], Any], shared: Any, tasks: Sequen
 
 CHUNKS_AHEAD = 4
 """Chunks per worker submitted ahead of the one whose results are being taken."""
+
+
+_PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal this process gets when its parent dies (Linux)."""
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process (a forked worker) as soon as ``parent`` is gone: the kernel kills it
+    when its parent dies (Linux's PR_SET_PDEATHSIG), else a thread looks every half second.
+    A parent already gone before that was set is seen by its pid: the worker has been
+    handed to another process."""
+    if not _kill_me_with_parent():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _kill_me_with_parent() -> bool:
+    """Ask the kernel for SIGKILL when the parent dies; False where it cannot be asked."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux: no prctl in the C library
+        return False
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _run(tasks: Sequence[Any]) -> list[Any]:

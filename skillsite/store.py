@@ -187,7 +187,7 @@ class SqliteStore:
         file = folder / f"{name}.sqlite"
         for attempt in range(2):
             try:
-                _make_real_folder(folder)
+                make_real_folder(folder)
                 _set_aside_unless_regular(file)
                 connection = sqlite3.connect(f"file:{file}?mode=rwc", uri=True, timeout=30, isolation_level=None,
                                              check_same_thread=False)
@@ -329,7 +329,7 @@ def _prepared(connection: sqlite3.Connection) -> bool:
     return row is not None and row[0] == fingerprint()
 
 
-def _make_real_folder(folder: Path) -> None:
+def make_real_folder(folder: Path) -> None:
     """``folder`` as a real folder: a symlink or a file there is set aside first."""
     try:
         status = os.lstat(folder)

@@ -35,11 +35,19 @@ def _word_characters(text: str, keep: str) -> str:
     return "".join(c if unicodedata.category(c)[0] in "LNM" or c in keep else " " for c in text)
 
 
+# '+' and '#' right after a letter or digit are part of a name (C++, C#, F#, A+): spelled
+# out, so that C++, C# and C get pages of their own. Elsewhere ('#hiring') they are punctuation.
+_NAME_SYMBOLS = re.compile(r"(?<=\w)[+#]+")
+_SPELLED = {"+": " plus ", "#": " sharp "}
+
+
 @functools.cache  # a site names the same few hundred tags and authors thousands of times
 def term_key(name: str) -> str:
-    """The URL name of a tag or author: lowercase words joined by hyphens, any script."""
-    words = _word_characters(unicodedata.normalize("NFKC", name).casefold(), "_").split()
-    return "-".join(words).strip("_")
+    """The URL name of a tag or author: lowercase words joined by hyphens, any script
+    (``Soft skills`` -> ``soft-skills``, ``C++`` -> ``c-plus-plus``, ``C#`` -> ``c-sharp``)."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _NAME_SYMBOLS.sub(lambda run: "".join(_SPELLED[symbol] for symbol in run[0]), text)
+    return "-".join(_word_characters(text, "_").split()).strip("_")
 
 
 def heading_anchor(text: str) -> str:

@@ -12,8 +12,12 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
+import signal
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,3 +82,37 @@ def serve(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+class ServeProcess:
+    """``skillsite serve`` started by ``command`` (with ``--port 0``), once it says where it
+    serves: ``url``; ``log``: every line it has written, read as they come."""
+
+    def __init__(self, command: list[str], **popen):
+        self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, **popen)
+        self.log: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            self.log.append(line)
+            serving = re.fullmatch(r"Serving .+ on (http://127\.0\.0\.1:\d+/) \(drafts shown; Ctrl\+C to stop\)\n", line)
+            if serving:
+                self.url = serving[1]
+                self._reader = threading.Thread(target=lambda: self.log.extend(self.process.stderr), daemon=True)
+                self._reader.start()
+                return
+            if not line:
+                break
+        self.process.kill()
+        raise AssertionError("serve did not start: " + "".join(self.log))
+
+    def interrupt(self) -> int:
+        """Ctrl+C, as serve's first line says; its exit code."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=30)
+        self._reader.join(timeout=10)
+        return code
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)

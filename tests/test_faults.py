@@ -113,6 +113,80 @@ def test_a_build_killed_at_any_moment_leaves_the_last_good_site_and_the_next_bui
     assert debris(root) == []
 
 
+def processes() -> list[tuple[int, str, int, int]]:
+    """(pid, state, parent, process group) of every process, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue  # ended while we looked
+        found.append((int(stat.parent.name), state, int(parent), int(group)))
+    return found
+
+
+def live_in_group(group: int) -> list[int]:
+    """The live processes (zombies left out) of a process group: a killed build's workers
+    keep its group when their parent dies."""
+    return [pid for pid, state, _, in_group in processes() if in_group == group and state != "Z"]
+
+
+def forked_workers(build: int) -> list[int]:
+    """The build's children that are copies of it (not git or Pagefind): its workers."""
+    command = Path(f"/proc/{build}/cmdline").read_bytes()
+    return [pid for pid, _, parent, _ in processes() if parent == build and _cmdline(pid) == command]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.mark.timeout(300)
+def test_a_build_killed_alone_takes_its_workers_with_it_and_the_next_build_runs(tmp_path):
+    # kill -9 of the build's own process (the OOM killer's way), not of its process group
+    root = write_articles(tmp_path / "site", 1500, 1)
+    process = cli_build(root)
+    try:
+        deadline = time.monotonic() + 120
+        while len(forked_workers(process.pid)) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, "the build never forked its workers"
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        deadline = time.monotonic() + 10
+        while live_in_group(process.pid):
+            assert time.monotonic() < deadline, f"workers outlived their build: {live_in_group(process.pid)}"
+            time.sleep(0.05)
+        done = subprocess.run([sys.executable, "-m", "skillsite", "build", str(root)], capture_output=True,
+                              text=True, timeout=240)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.startswith("Built 1500 articles, ")
+        assert "another build" not in done.stderr
+    finally:
+        for pid in live_in_group(process.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_whose_parent_is_gone_ends_itself():
+    # where the kernel cannot be asked (not Linux), a thread watches the parent's pid; here
+    # the orphan's output pipe stays open until it ends, so the run waits for it
+    code = ("import os, time\n"
+            "from skillsite.parallel import _watch_parent\n"
+            "parent = os.getpid()\n"
+            "if os.fork() == 0:\n"
+            "    _watch_parent(parent, every=0.05)\n"
+            "    print('outlived its parent', flush=True)\n"
+            "os._exit(0)\n")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert run.stdout == "" and run.returncode == 0, run.stderr
+    assert time.monotonic() - started < 10
+
+
 # --- a full disk ----------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -205,6 +279,30 @@ def test_two_real_builds_started_together_one_is_refused_the_other_publishes_who
     assert f".skillsite-cache/{LOCK_FILE}: {LOCK_MESSAGE.format(pid=first.pid)}" in second.stdout + second.stderr
     assert tree_bytes(root / "output") == clean_build(tmp_path, 300, 1)
     assert debris(root) == []
+
+
+def test_a_process_forked_by_a_build_does_not_hold_its_lock(site):
+    # a worker that outlived its build (however it came to) must not keep the site locked
+    root = site({"content/jobs/a.md": article()})
+    code = ("import os, sys, time\n"
+            "from pathlib import Path\n"
+            "from skillsite.lock import build_lock\n"
+            "with build_lock(Path(sys.argv[1]), 'x'):\n"
+            "    if os.fork() == 0:\n"
+            "        print(os.getpid(), flush=True)\n"
+            "        time.sleep(60)\n"
+            "    os._exit(0)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(root / ".skillsite-cache")], stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    try:
+        child = int(holder.stdout.readline())
+        holder.wait()
+        assert Path(f"/proc/{child}").exists()  # the child lives on, its parent is gone
+        result = CliRunner().invoke(main, ["build", str(root)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.stdout.close()
 
 
 def test_the_lock_file_is_inside_the_cache_folder_and_empty_between_builds(site):

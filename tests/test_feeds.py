@@ -272,7 +272,7 @@ def test_each_category_has_its_own_feed_of_its_articles(site, feed):
 
 def test_tag_and_author_feeds_exist_only_when_site_yaml_asks_for_them(site):
     files = {"content/jobs/a.md": article("A", tags="[Interview, CV]", author="Nasrin Akter"),
-             "content/jobs/b.md": article("B", tags="[interview]", date="2024-03-06 10:00")}
+             "content/jobs/b.md": article("B", tags="[Interview]", date="2024-03-06 10:00")}
     root = site(files)
     build_site(root)
     assert not (root / "output/tag/interview/feed.xml").exists()

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
+from clients import ServeProcess
 from conftest import NOW, article, committed, git, write_tree
 
 
@@ -178,27 +178,11 @@ def test_without_git_nothing_changes(site):
 
 # --- serve ----------------------------------------------------------------------------------------
 
-class Server:
+class Server(ServeProcess):
     """``skillsite serve`` in a subprocess, on a free port."""
 
     def __init__(self, root: Path):
-        self.process = subprocess.Popen([sys.executable, "-m", "skillsite", "serve", str(root), "--port", "0"],
-                                        stderr=subprocess.PIPE, text=True)
-        self.log: list[str] = []
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            self.log.append(line)
-            match = re.search(r"on http://127\.0\.0\.1:(\d+)/", line)
-            if match:
-                self.url = f"http://127.0.0.1:{match.group(1)}/"
-                threading.Thread(target=self._drain, daemon=True).start()
-                return
-        raise AssertionError("serve did not start: " + "".join(self.log))
-
-    def _drain(self) -> None:
-        for line in self.process.stderr:
-            self.log.append(line)
+        super().__init__([sys.executable, "-m", "skillsite", "serve", str(root), "--port", "0"])
 
     def get(self, path: str) -> tuple[int, str]:
         try:
@@ -220,9 +204,6 @@ class Server:
                 assert line != first
                 return line
 
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -392,6 +373,7 @@ def test_the_site_workflow_checks_pull_requests_and_publishes_main_hourly():
     workflow = yaml.safe_load((Path(__file__).parent.parent / "docs/site-workflow.yml").read_text())
     check_steps = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
     publish_steps = [step.get("run", "") for step in workflow["jobs"]["publish"]["steps"]]
-    assert "skillsite check --format github" in check_steps
-    assert "skillsite build --output _site" in publish_steps
+    assert 'skillsite check --format github --against "$PUBLISHED"' in check_steps
+    assert 'skillsite build --output _site --against "$PUBLISHED"' in publish_steps
+    assert workflow["env"]["PUBLISHED"].startswith("https://")
     assert workflow[True]["schedule"] == [{"cron": "7 * * * *"}]  # YAML 1.1 reads the key 'on' as True

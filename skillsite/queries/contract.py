@@ -66,12 +66,17 @@ class ContractSite:
         return None if name is None else self._db.get(PUBLISHED, name)
 
     def new_with_title(self, title: str, old_ids: set[str]) -> list[Published]:
-        found = []
+        return [entry for entry in self.articles() if entry.title == title and entry.guid not in old_ids]
+
+    def paths(self) -> set[str]:
+        return set(self._db.get(PAGE_OWNERS))
+
+    def articles(self):
+        """Every published article (asked only where an old item or URL found no article)."""
         for name in self._db.get(PUBLICATION).published:
             entry = self._db.get(PUBLISHED, name)
-            if entry.title == title and entry.guid not in old_ids:
-                found.append(entry)
-        return found
+            if entry is not None:
+                yield entry
 
 
 QUERIES = (GUIDS, PAGE_OWNERS, PUBLISHED)

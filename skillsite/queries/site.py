@@ -13,6 +13,7 @@ from ..inputs import CLOCK, OPTIONS
 from ..markdown import LinkTargets
 from ..model import Diagnostic, Pager, Place, Placement, Structure
 from ..query import Query
+from ..spellings import spelling_clashes
 from .. import site as model
 from .content import ARTICLE_FILES, BASE_PATH, CONFIG, PLACEMENT, RULES, Options
 
@@ -55,11 +56,11 @@ def _site_problems(ask, _: str) -> tuple[Diagnostic, ...]:
     taken = model.slug_collisions(placements)
     blamed = {problem.path for problem in taken}  # one URL for two: their one feed id is the same mistake
     ids = model.guid_collisions(ask.get(RULES).id_authority, [p for p in placements if p.path not in blamed])
-    return (*taken, *ids)
+    return (*taken, *ids, *spelling_clashes(_placements(ask, ask.get(PUBLICATION).published)))
 
 
-SITE_PROBLEMS = Query("site-problems", 7, _site_problems, tuple[Diagnostic, ...])
-"""Two articles at one URL, or with one feed id."""
+SITE_PROBLEMS = Query("site-problems", 9, _site_problems, tuple[Diagnostic, ...])
+"""Two articles at one URL or with one feed id; two spellings of one tag or author."""
 
 
 def _structure(ask, _: str) -> Structure:
