@@ -28,6 +28,7 @@ from .loader import Content, body_of, read_content
 from .markdown import LinkTargets, make_markdown, render_markdown
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile, RenderedMarkdown, SourceDocument
 from .outputs.feeds import render_feeds
+from .outputs.redirects import with_redirect_map
 from .outputs.pages import Carried, PageMemory, PageRenderer, PageSpec, page_memory, page_specs
 from .outputs.sitemap import render_sitemap
 from .outputs.static import asset_urls, static_files, stylesheet_url
@@ -195,7 +196,8 @@ def render_site(site_dir: Path, options: BuildOptions = BuildOptions(), cache: B
         pages, kept_pages = _describe_pages(site, renderer)
     except jinja2.TemplateError as exc:
         raise BuildFailed([template_problem(exc)]) from None
-    files = (*render_feeds(site, made, kept), *render_sitemap(site, pages, made, kept), *statics)
+    files = (*render_feeds(site, made, kept), *render_sitemap(site, pages, made, kept),
+             *with_redirect_map(site, statics))
     # links and images that lead nowhere: the same check as ``check``'s
     paths = frozenset(chain((page.path for page in pages), (file.path for file in files)))
     dead = dead_links(config, site.articles, rendered, paths, (d.path for d in problems if d.severity == "error"))

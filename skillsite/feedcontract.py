@@ -23,7 +23,7 @@ from lxml import etree
 from .model import Article, Diagnostic, SourceDocument
 from .outputs.feeds import ATOM, FEED_FORMATS, JSON_FEED, RSS
 from .site import Site
-from .urls import article_path
+from .urls import alias_path, article_path
 
 _ATOM_NS = "{http://www.w3.org/2005/Atom}"
 _ARTICLE_PATH = re.compile(r"articles/([^/]+)/")
@@ -99,7 +99,7 @@ def check_feed_contract(previous: Mapping[str, bytes], site: Site,
 
 
 def _alias_paths(article: Article) -> set[str]:
-    return {article_path(alias) for alias in article.meta.aliases}
+    return {alias_path(alias) for alias in article.meta.aliases}
 
 
 def _old_slug(path: str) -> str | None:

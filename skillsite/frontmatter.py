@@ -11,7 +11,7 @@ from . import schema
 from .config import SiteConfig
 from .model import Diagnostic, FrontMatter
 from .schema import FieldProblem, did_you_mean
-from .urls import is_valid_slug, term_key
+from .urls import alias_path, alias_problem, article_path, is_valid_slug, term_key
 from .yamlread import Mapping, Node, Scalar, YamlError, read_yaml
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
@@ -195,9 +195,10 @@ class FrontMatterReader:
                     problems.append(Diagnostic(path, lines[name], f"{word}: {later.isoformat()} is before date "
                                                f"{date.isoformat()}", f"{word} must be later than the date the article was published"))
         slug = values.get("slug")
-        if slug and slug in values.get("aliases", ()):
-            problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{slug}' is the article's own slug",
-                                       "aliases lists only old slugs; remove this one"))
+        own = next((a for a in values.get("aliases", ()) if alias_path(a) == article_path(slug)), None) if slug else None
+        if own:
+            problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{own}' is the article's own {'slug' if own == slug else 'address'}",
+                                       "aliases lists only old slugs and addresses; remove this one"))
         return problems
 
     def _category(self, node: Node) -> str:
@@ -244,9 +245,8 @@ class FrontMatterReader:
     def _aliases(self, node: Node) -> tuple[str, ...]:
         values = schema.text_list(node, "aliases", "old-slug")
         for value in values:
-            if not is_valid_slug(value):
-                raise FieldProblem(node.line, f"aliases: '{value}' is not a plain URL name",
-                                   "list the article's old slugs: lowercase letters, digits and hyphens")
+            if problem := alias_problem(value):
+                raise FieldProblem(node.line, *problem)
         return values
 
     def _id(self, node: Node) -> str | None:

@@ -18,6 +18,7 @@ from .digests import digest
 from .frontmatter import FileProblem, FrontMatterReader, SplitFile, decode, split, strip_forbidden
 from .model import Diagnostic, SourceDocument
 from .parallel import map_in_processes
+from .urls import alias_path, article_path, is_valid_slug
 
 ARTICLE_SUFFIX = ".md"
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
@@ -213,18 +214,18 @@ def _slug_collisions(documents: list[SourceDocument]) -> list[Diagnostic]:
     """Two articles (or an article and another's old alias) claiming one URL. Slugs are
     claimed first, so an alias is the one blamed, whatever the order of the files."""
     names = [d.meta.slug for d in documents] + [a for d in documents for a in d.meta.aliases]
-    if len(set(names)) == len(names):  # the usual case, made cheap: serve asks at every save
-        return []
+    if len(set(names)) == len(names) and all(is_valid_slug(a) for d in documents for a in d.meta.aliases):
+        return []  # the usual case, made cheap: serve asks at every save
     owners: dict[str, str] = {}
     problems = []
     claims = [(d, d.meta.slug, "slug") for d in documents] + [(d, a, "alias") for d in documents for a in d.meta.aliases]
-    for document, name, kind in claims:
-        other = owners.setdefault(name, document.path)
+    for document, name, kind in claims:  # by the address claimed: an old path may spell a slug's (/articles/x/)
+        other = owners.setdefault(alias_path(name) if kind == "alias" else article_path(name), document.path)
         if other != document.path:
             field = "slug" if kind == "slug" else "aliases"
             line = document.field_lines.get(field, 1)
             hint = ("two articles cannot share a URL; give one of them a different slug: field" if kind == "slug"
                     else "an alias keeps an old URL working; remove it if that URL now belongs to the other article")
             problems.append(Diagnostic(document.path, line, f"{kind} '{name}' is already used by {other}",
-                                       f"{hint} (both want /articles/{name}/)"))
+                                       f"{hint} (both want /{alias_path(name)})"))
     return problems

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from .config import SiteConfig
 from .markdown import LinkTargets, reading_minutes
 from .model import Article, Diagnostic, Pager, RenderedMarkdown, SourceDocument, Taxonomy, Term
-from .urls import article_path, listing_path, term_key, term_path
+from .urls import alias_id, alias_path, article_path, listing_path, term_key, term_path
 
 RELATED_COUNT = 3
 """Related articles shown under each article."""
@@ -181,7 +181,7 @@ def feed_guid(config: SiteConfig, document: SourceDocument) -> str:
     meta = document.meta
     if meta.id:
         return meta.id
-    first_slug = meta.aliases[0] if meta.aliases else meta.slug
+    first_slug = alias_id(meta.aliases[0]) if meta.aliases else meta.slug  # an old path: '/' and the path
     return f"tag:{config.feeds.id_authority}:{meta.date.date().isoformat()}:{first_slug}"
 
 
@@ -221,7 +221,7 @@ def build_site(config: SiteConfig, documents: Iterable[SourceDocument],
         _terms("author", "Authors", ((a, (a.meta.author,)) for a in articles)),
         _audiences(config, articles),
     )
-    redirects = tuple(sorted((article_path(alias), a.slug) for a in articles for alias in a.meta.aliases))
+    redirects = tuple(sorted({(alias_path(alias), a.slug) for a in articles for alias in a.meta.aliases}))
     return Site(config, tuple(articles), MappingProxyType({a.slug: a for a in articles}), taxonomies, redirects,
                 sources, load_html)
 
