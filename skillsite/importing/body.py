@@ -31,6 +31,7 @@ NOWHERE = "leads nowhere"
 
 _BACKTICKS = re.compile(r"`+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,17 @@ def in_code(spans: list[tuple[int, int]], at: int) -> bool:
     """True when offset ``at`` lies in one of ``spans`` (as ``code_spans`` gives them)."""
     index = bisect.bisect_right([start for start, _ in spans], at) - 1
     return index >= 0 and at < spans[index][1]
+
+
+def tidied(body: Body) -> Body:
+    """``body`` with the blank lines conversions leave behind collapsed (one blank line
+    means what several do, outside code), ending with one line break."""
+    text = body.text
+    edits = [Edit(m.start(), m.end(), "\n" if m.start() == start and text[start - 1:start] == "\n" else "\n\n")
+             for start, end in prose(text) for m in _BLANK_LINES.finditer(text, start, end)]
+    trimmed = body.edited(edits)
+    end = len(trimmed.text.rstrip("\n \t"))
+    return trimmed.edited([Edit(end, len(trimmed.text), "\n")]) if trimmed.text[end:] != "\n" else trimmed
 
 
 def _line_starts(text: str) -> list[int]:

@@ -244,7 +244,7 @@ def _aliases(source: Source, fields: dict, slug: str, notes: list[str]) -> list[
             notes.append(f"the old address '{old}' was left out: {why}")
             continue
         if alias_path(path) != article_path(slug):
-            found.setdefault(alias_path(path), path)
+            found.setdefault(alias_path(path), "/" + alias_path(path))  # as Hugo writes it: /posts/x -> /posts/x/
     return list(found.values())
 
 

@@ -25,7 +25,7 @@ from ..loader import article_paths, is_debris, load_documents
 from ..markdown import make_markdown
 from ..urls import alias_path, article_path
 from .assets import AssetNames, find_asset
-from .body import Body, Edit, Finding
+from .body import Body, Edit, Finding, tidied
 from .callouts import convert_admonitions, convert_alerts
 from .fields import Mapped, map_fields
 from .forum import forum_source
@@ -42,6 +42,9 @@ _NOT_ARTICLES = {"license", "licence", "copying", "readme", "changelog", "contri
                  "security", "authors", "notice"}
 """A repository's own files, skipped in the folders named (a file named on its own is imported)."""
 _FOLDERS_UP = 3
+_FIELD_ORDER = ("title", "date", "author", "category", "slug", "tags", "summary", "aliases", "draft", "updated",
+                "expires", "lang", "source", "image")
+"""The order an imported article's fields are written in (the moderator's guide's)."""
 _HEADING_FIRST = re.compile(r"\s*# \S")
 
 
@@ -310,7 +313,7 @@ def _place(draft: _Draft, config: SiteConfig, options: ImportOptions, existing: 
         kept.append(alias)
     fields = {k: v for k, v in mapped.fields.items() if k != "aliases"}
     if kept:
-        fields = _with(fields, "aliases", kept, after="summary")
+        fields["aliases"] = kept
     draft = replace(draft, mapped=replace(mapped, fields=fields, notes=tuple(notes)))
     return draft, target, there
 
@@ -324,17 +327,17 @@ def _render(draft: _Draft, target: Path, replaces: tuple[Path, ...], config: Sit
     """The article file's text, the files copied beside it, and every finding at its line."""
     mapped, source = draft.mapped, draft.source
     names = AssetNames()
-    body = relink(draft.body, source, target, mapped.slug, addresses, draft.assets, names)
+    body = tidied(relink(draft.body, source, target, mapped.slug, addresses, draft.assets, names))
     fields, notes = dict(mapped.fields), list(mapped.notes)
     if mapped.image and mapped.image in draft.assets:
-        fields = _with(fields, "image", f"/{article_path(mapped.slug)}{names.name_for(draft.assets[mapped.image])}")
+        fields["image"] = f"/{article_path(mapped.slug)}{names.name_for(draft.assets[mapped.image])}"
     elif mapped.image:
         notes.append(f"image '{mapped.image}' was not found among the original site's files and was left out")
     if target.name == "index.md":
-        fields = _with(fields, "slug", mapped.slug, after="category")
+        fields["slug"] = mapped.slug  # index.md cannot name it
     if mapped.coauthors:
-        body = body.edited([Edit(len(body.text), len(body.text),
-                                 f"\n\n*Co-authors: {', '.join(mapped.coauthors)}.*\n")])
+        gap = "\n" if body.text.endswith("\n") else "\n\n"
+        body = body.edited([Edit(len(body.text), len(body.text), f"{gap}*Co-authors: {', '.join(mapped.coauthors)}.*\n")])
         notes.append(f"co-authors {', '.join(mapped.coauthors)}: named in a closing line of the article and in a "
                      "comment under author: (an article shows one author today)")
     head = _front_matter(fields, mapped.coauthors)
@@ -352,22 +355,10 @@ def _render(draft: _Draft, target: Path, replaces: tuple[Path, ...], config: Sit
     return Planned(source.shown, source.dialect, target, full, copies, replaces, findings, tuple(notes))
 
 
-def _with(fields: dict, key: str, value, after: str | None = None) -> dict:
-    """``fields`` with ``key`` set, placed after ``after`` when it is new."""
-    if key in fields or after not in fields:
-        return {**fields, key: value}
-    out = {}
-    for name, current in fields.items():
-        out[name] = current
-        if name == after:
-            out[key] = value
-    return out
-
-
 def _front_matter(fields: dict, coauthors: tuple[str, ...]) -> str:
     """Front matter with every text quoted as a JSON string (valid YAML, read back as written)."""
     lines = ["---"]
-    for key, value in fields.items():
+    for key, value in sorted(fields.items(), key=lambda item: _FIELD_ORDER.index(item[0])):
         if isinstance(value, list):
             lines.append(f"{key}: [{', '.join(json.dumps(v, ensure_ascii=False) for v in value)}]")
         elif isinstance(value, bool):
