@@ -277,3 +277,18 @@ def test_a_forum_post_becomes_an_article_that_builds(site):
     assert "\n- Identify and document the stakeholders and customers of the services\n" in text
     built = build(root, BuildOptions(now=NOW, drafts=True))
     assert built.articles == 1 and [w for w in built.warnings if w.severity == "error"] == []
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name, piece", [
+    ("a.md", "{% raw %}"), ("b.md", "{% highlight x %}"), ("c.md", "{{ page.x "), ("d.md", "{{< x "),
+    ("e.md", "{{< a >}}"), ("f.md", "{{</* "), ("g.mdx", "<Comp "), ("h.mdx", ":::note\n"), ("i.mdx", "{/* "),
+    ("j.mdx", "<head>\n"), ("k.md", "[a]("), ("l.md", "`"), ("m.md", "> [!NOTE]\n"), ("n.mdx", "<a b={{"),
+])
+def test_text_full_of_openers_without_closers_is_imported_in_seconds(site, tmp_path, name, piece):
+    import time
+    old = sources(tmp_path, {name: "---\ntitle: X\ncategory: jobs\ndate: 2024-01-01\n---\n" + piece * 20_000})
+    started = time.perf_counter()
+    result = run_import(site({}), str(old / name), "--dry-run")
+    assert result.exit_code == 0, result.output[-500:]
+    assert time.perf_counter() - started < 20

@@ -120,7 +120,10 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     ``<pre>``) as the build's Markdown parser finds them, and inline code spans."""
     lines = _line_starts(text)
     blocks = []
-    for token in _parser().parse(text):
+    tokens: list = []
+    parser = _parser()
+    parser.block.parse(text, parser, {}, tokens)  # the blocks alone: inline parsing is not needed here
+    for token in tokens:
         is_pre = token.type == "html_block" and token.content.lstrip().lower().startswith("<pre")
         if token.map and (token.type in ("fence", "code_block") or is_pre):
             start, end = token.map

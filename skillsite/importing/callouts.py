@@ -51,9 +51,10 @@ def convert_alerts(body: Body) -> Body:
     text = body.text
     spans = code_spans(text)
     edits: list[Edit] = []
+    done = 0
     for match in _ALERT.finditer(text):
-        if in_code(spans, match.start()):
-            continue
+        if match.start() < done or in_code(spans, match.start()):
+            continue  # a quote already taken by the alert before, or code
         indent = match.group(1)
         edits.append(Edit(match.start() + len(indent), match.end(),
                           aside_open(match.group(2).lower(), match.group(3), indent),
@@ -68,4 +69,5 @@ def convert_alerts(body: Body) -> Body:
             line_end = text.find("\n", next_line)
             end = len(text) if line_end < 0 else line_end
         edits.append(Edit(end, end, "\n" + aside_close(indent)))
+        done = end
     return body.edited(edits)

@@ -22,7 +22,7 @@ from .body import CONVERTED, NOWHERE, Body, Edit, note, prose
 from .source import Source
 
 # a destination may hold spaces (kramdown reads them, CommonMark would not: the import mends them)
-_INLINE = re.compile(r"""\]\(\s*(<[^>\n]*>|[^)\n]*?)(?:\s+"[^"\n]*"|\s+'[^'\n]*')?\s*\)""")
+_INLINE = re.compile(r"""\]\(\s*(<[^>\n]{0,500}>|[^)\n]{0,500}?)(?:\s+"[^"\n]{0,500}"|\s+'[^'\n]{0,500}')?\s*\)""")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)  # not [^1]: notes
 _HTML = re.compile(r"""\b(?:src|href)\s*=\s*("[^"]*"|'[^']*')""")
 ARTICLE_SUFFIXES = (".md", ".mdx", ".markdown")

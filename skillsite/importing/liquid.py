@@ -10,6 +10,8 @@ lists and ``{:toc}`` go (skillsite makes its own table of contents).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import os
 import re
 from pathlib import Path
@@ -18,7 +20,7 @@ from .blocks import code_in_place, figure, media_link
 from .body import CONVERTED, KEPT, Body, Edit, code_spans, in_code, note
 from .source import Source
 
-_LIQUID = re.compile(r"\{%-?\s*(\w+)(.*?)-?%\}|\{\{-?(.*?)-?\}\}", re.DOTALL)
+_LIQUID = re.compile(r"\{%-?\s*(\w+)(.{0,1000}?)-?%\}|\{\{-?(.{0,1000}?)-?\}\}", re.DOTALL)  # bounded: linear
 _RAW_MARKER = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 _QUOTED = re.compile(r"""^\s*(['"])(.*?)\1\s*(?:\|\s*(relative_url|absolute_url)\s*)?$""")
 _PAGE_FIELD = re.compile(r"^\s*page\.([A-Za-z_][\w-]*)\s*$")
@@ -56,7 +58,7 @@ def _tag(text: str, match: re.Match, source: Source) -> Edit:
     name, argument = match.group(1), " ".join(match.group(2).split())
     written = match.group()
     if name in _PAIRED:
-        closer = re.compile(r"\{%-?\s*" + _PAIRED[name] + r"\s*-?%\}").search(text, match.end())
+        closer = _closers(text, _PAIRED[name]).after(match.end())
         if closer is None:
             return note(match.start(), KEPT, written, f"kept as text: its {{% {_PAIRED[name]} %}} is missing")
         inner = text[match.end():closer.start()]
@@ -76,6 +78,23 @@ def _tag(text: str, match: re.Match, source: Source) -> Edit:
     if name in ("gist", "youtube", "vimeo"):
         return _embed(match, name, argument.split())
     return note(match.start(), KEPT, written, "kept as text: it has no equivalent here")
+
+
+class _Closers:
+    """The closing tags of one name in a text, found once (each opener then finds its own by bisection)."""
+
+    def __init__(self, text: str, name: str):
+        self.found = list(re.finditer(r"\{%-?\s*" + name + r"\s*-?%\}", text))
+        self.starts = [m.start() for m in self.found]
+
+    def after(self, at: int) -> re.Match | None:
+        index = bisect.bisect_left(self.starts, at)
+        return self.found[index] if index < len(self.found) else None
+
+
+@functools.lru_cache(maxsize=8)
+def _closers(text: str, name: str) -> _Closers:
+    return _Closers(text, name)
 
 
 def _output(match: re.Match, source: Source) -> Edit:

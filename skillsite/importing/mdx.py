@@ -19,11 +19,12 @@ from .source import Source, read_text, split_front_matter
 
 _ESM = re.compile(r"^(?:import|export)\s[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", re.MULTILINE)
 _IMPORT = re.compile(r"""import\s+(?:(\w+)|\{([^}]*)\})\s+from\s+['"]([^'"]+)['"]""")
-_HEAD = re.compile(r"^<head>[ \t]*\n(.*?)^</head>[ \t]*$", re.MULTILINE | re.DOTALL)
+_HEAD = re.compile(r"^<head>[ \t]*\n(.{0,5000}?)^</head>[ \t]*$", re.MULTILINE | re.DOTALL)
 _META = re.compile(r"""<meta\s+(?:property|name)=["']([^"']+)["']\s+content=["']([^"']*)["']""")
-_JSX_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)
+_JSX_COMMENT = re.compile(r"\{/\*.{0,5000}?\*/\}", re.DOTALL)
 _TAG_START = re.compile(r"<(/?)([A-Za-z][\w.]*)")
 _ATTRIBUTE = re.compile(r"""\s*([\w:.-]+)(?:\s*=\s*("[^"]*"|'[^']*'|\{|[^\s>]+))?""")
+_JSX_PUNCTUATION = re.compile(r"[{}'\"`]")
 _REQUIRE = re.compile(r"""^\s*require\(\s*['"]([^'"]+)['"]\s*\)(?:\.default)?\s*$""")
 _TABS = {"Tabs", "TabItem"}
 
@@ -43,6 +44,8 @@ class _Scan:
 
 
 _PARTIAL_DEPTH = 3
+_LONGEST_TAG = 2000
+"""A tag runs at most this far (a JSX tag with its attributes): text full of '<' stays linear."""
 
 
 def convert_mdx(body: Body, source: Source) -> tuple[Body, Head]:
@@ -73,7 +76,7 @@ def convert_mdx(body: Body, source: Source) -> tuple[Body, Head]:
                                    "removed: the page's head (skillsite writes its own)")))
             taken.append((match.start(), match.end()))
     for match in _JSX_COMMENT.finditer(text):
-        if not in_code(spans, match.start()) and not _inside(taken, match.start()):
+        if not in_code(spans, match.start()) and not in_code(sorted(taken), match.start()):
             scan.edits.append(Edit(match.start(), match.end(), "", (CONVERTED, match.group()[:40], "removed: a comment")))
             taken.append((match.start(), match.end()))
     _tags(text, spans, taken, imports, scan)
@@ -94,13 +97,16 @@ def _imports(text: str, spans: list[tuple[int, int]]) -> dict[str, str]:
 
 
 def _tags(text: str, spans, taken, imports: dict[str, str], scan: _Scan) -> None:
+    taken = sorted(taken)
+    done = 0
     for match in _TAG_START.finditer(text):
         at = match.start()
-        if in_code(spans, at) or _inside(taken, at):
+        if at < done or in_code(spans, at) or in_code(taken, at):
             continue
         end, attributes, self_closing = _tag_end(text, match.end())
         if end is None:
             continue
+        done = end
         closing, name = bool(match.group(1)), match.group(2)
         written = " ".join(text[at:end].split())
         if name[0].isupper():
@@ -110,14 +116,14 @@ def _tags(text: str, spans, taken, imports: dict[str, str], scan: _Scan) -> None
             html_attributes = _html_attributes(attributes, imports)
             new = f"<{name}{html_attributes}{' /' if self_closing else ''}>"
             scan.edits.append(Edit(at, end, new, (CONVERTED, written[:60], "HTML attributes instead of JSX")))
-        taken.append((at, end))
 
 
 def _tag_end(text: str, at: int) -> tuple[int | None, list[tuple[str, str | None]], bool]:
     """Where the tag whose name ends at ``at`` ends, its attributes and whether it closes
     itself; braces are balanced (JSX values may hold '>')."""
     attributes: list[tuple[str, str | None]] = []
-    while at < len(text):
+    limit = min(len(text), at + _LONGEST_TAG)
+    while at < limit:
         rest = text[at:at + 2]
         if rest.startswith(">"):
             return at + 1, attributes, False
@@ -141,11 +147,11 @@ def _tag_end(text: str, at: int) -> tuple[int | None, list[tuple[str, str | None
 
 
 def _balanced(text: str, start: int) -> int | None:
-    """The end of the braced JSX expression starting at ``start``."""
+    """The end of the braced JSX expression starting at ``start`` (within _LONGEST_TAG)."""
     depth = 0
     quote = None
-    for index in range(start, min(len(text), start + 4000)):
-        char = text[index]
+    for match in _JSX_PUNCTUATION.finditer(text, start, min(len(text), start + _LONGEST_TAG)):
+        char, index = match.group(), match.start()
         if quote:
             if char == quote and text[index - 1] != "\\":
                 quote = None
@@ -153,7 +159,7 @@ def _balanced(text: str, start: int) -> int | None:
             quote = char
         elif char == "{":
             depth += 1
-        elif char == "}":
+        else:
             depth -= 1
             if depth == 0:
                 return index + 1
@@ -236,9 +242,6 @@ def _partial(source: Source, origin: str) -> str | None:
     parts = split_front_matter(text, str(candidate))
     return parts[2] if parts else text
 
-
-def _inside(taken: list[tuple[int, int]], at: int) -> bool:
-    return any(start <= at < end for start, end in taken)
 
 
 def _line_end(text: str, at: int) -> int:

@@ -10,6 +10,7 @@ articles pointed at their new files.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -350,7 +351,8 @@ def _render(draft: _Draft, target: Path, replaces: tuple[Path, ...], config: Sit
         raise ImportProblem("the article would not be valid: " + "; ".join(
             p.message for p in problems if p.severity == "error"), "report this: the import should not make it")
     first = head.count("\n") + 2
-    findings = tuple((first + text.count("\n", 0, max(0, f.at - skipped)), f) for f in body.findings)
+    breaks = [index for index, char in enumerate(text) if char == "\n"]
+    findings = tuple((first + bisect.bisect_left(breaks, max(0, f.at - skipped)), f) for f in body.findings)
     copies = tuple((found, target.parent / name) for found, name in names.names.items())
     return Planned(source.shown, source.dialect, target, full, copies, replaces, findings, tuple(notes))
 

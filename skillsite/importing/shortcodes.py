@@ -20,8 +20,9 @@ from .blocks import ASIDE_CLASSES, aside_close, aside_open, code_in_place, figur
 from .body import CONVERTED, KEPT, LEFT_OUT, Body, Edit, code_spans, in_code, note
 from .source import Source, read_text, split_front_matter
 
-_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}|\{\{([<%])\s*(/?)\s*([\w.\-/]+)(.*?)(/?)\s*([>%])\}\}",
-                        re.DOTALL)
+_SHORTCODE = re.compile(r"\{\{([<%])/\*(.{0,600}?)\*/([>%])\}\}"  # bounded: text full of '{{<' stays linear
+                        r"|\{\{([<%])\s*(/?)\s*([\w.\-/]+)(.{0,600}?)(/?)\s*([>%])\}\}", re.DOTALL)
+_INCLUDE = re.compile(r"\{\{([<%])\s*(?:include|readfile|readFile)\s(.{0,600}?)[>%]\}\}", re.DOTALL)
 _PARAM = re.compile(r'\s*(?:([\w-]+)\s*=\s*)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)', re.DOTALL)
 _EMBEDS = {  # name -> (the embedded thing's address from its id and params, the link's text)
     "youtube": (lambda i, p: f"https://www.youtube.com/watch?v={i}", "Watch the video on YouTube"),
@@ -77,7 +78,9 @@ def convert_shortcodes(body: Body, source: Source) -> Body:
     edits: list[Edit] = []
     closers_done: set[int] = set()
     done = 0
-    for match in _SHORTCODE.finditer(text):
+    tags = list(_SHORTCODE.finditer(text))
+    closers = _pairs(tags)
+    for match in tags:
         if match.start() < done or match.start() in closers_done:
             continue
         if match.group(1):  # an escape: the literal shortcode
@@ -90,7 +93,7 @@ def convert_shortcodes(body: Body, source: Source) -> Body:
         if closing:
             edits.append(note(match.start(), KEPT, match.group(), "kept as text: it closes nothing"))
             continue
-        closer = None if self_closing else _closer(text, match, name)
+        closer = closers.get(match.start())
         params = _Params(match.group(7))
         if closer is not None and name in _TRANSFORMED | {n for n in [name] if n.endswith(".inline")}:
             edits.append(_transformed(text, match, closer, name, params, source))
@@ -109,19 +112,20 @@ def convert_shortcodes(body: Body, source: Source) -> Body:
     return body.edited(edits)
 
 
-def _closer(text: str, opener: re.Match, name: str) -> re.Match | None:
-    """The tag that closes ``opener`` (shortcodes of one name may nest)."""
-    depth = 0
-    for match in _SHORTCODE.finditer(text, opener.end()):
-        if match.group(6) != name or match.group(1):
+def _pairs(tags: list[re.Match]) -> dict[int, re.Match]:
+    """Where each opening shortcode starts -> the tag that closes it (shortcodes of one name
+    may nest), in one pass over the tags."""
+    open_ones: dict[str, list[re.Match]] = {}
+    pairs = {}
+    for match in tags:
+        if match.group(1) or match.group(8):  # an escape, or a shortcode closing itself
             continue
-        if match.group(5):
-            if depth == 0:
-                return match
-            depth -= 1
-        elif not match.group(8):
-            depth += 1
-    return None
+        stack = open_ones.setdefault(match.group(6), [])
+        if not match.group(5):
+            stack.append(match)
+        elif stack:
+            pairs[stack.pop().start()] = match
+    return pairs
 
 
 def _indent(text: str, at: int) -> str:
@@ -170,12 +174,14 @@ def _transformed(text: str, match: re.Match, closer: re.Match, name: str, params
 
 def _includes(text: str, source: Source) -> list[Edit]:
     """The text of each Markdown file an ``include``/``readfile`` shortcode names, in its place."""
+    if "include" not in text and "readfile" not in text.lower():
+        return []
     spans = code_spans(text)
     edits = []
-    for match in _SHORTCODE.finditer(text):
-        if match.group(1) or match.group(5) or match.group(6) not in _INCLUDING or in_code(spans, match.start()):
+    for match in _INCLUDE.finditer(text):
+        if in_code(spans, match.start()):
             continue
-        params = _Params(match.group(7))
+        params = _Params(match.group(2))
         name = params.get("file", 0) or params.get("path")
         found = _included_file(source, name)
         if found is not None:
