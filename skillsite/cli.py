@@ -217,7 +217,14 @@ def import_command(sources: tuple[Path, ...], category: str | None, author: str 
     options = ImportOptions(category, author, slug, publish, overwrite, tuple(path.resolve() for path in assets))
     plan = plan_import(sources, config, options, datetime.now(timezone.utc))
     if not dry_run:
-        write_plan(plan, overwrite)
+        try:
+            write_plan(plan, overwrite)
+        except OSError as exc:  # a file that appeared since, a folder that is a file, a full disk
+            _fail(BuildFailed([Diagnostic(str(exc.filename or config.content_dir), 0,
+                                          f"cannot be written: {exc.strerror}",
+                                          "check that the folder is writable and the file not there already, "
+                                          "then import again (with --overwrite to replace what was written)")]),
+                  "Import")
     out, errors = report_lines(plan, config.site_dir, dry_run)
     for line in out:
         click.echo(line)

@@ -23,7 +23,7 @@ from lxml import etree
 from .model import Article, Diagnostic, SourceDocument
 from .outputs.feeds import ATOM, FEED_FORMATS, JSON_FEED, RSS
 from .site import Site
-from .urls import alias_path, article_path
+from .urls import alias_path
 
 _ATOM_NS = "{http://www.w3.org/2005/Atom}"
 _ARTICLE_PATH = re.compile(r"articles/([^/]+)/")

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import pytest
 from click.testing import CliRunner
 
-from skillsite.build import BuildOptions, build
+from skillsite.build import build
 from skillsite.cli import main
 from skillsite.frontmatter import split
 from skillsite.markdown import make_markdown

@@ -4,8 +4,6 @@ imported file), and code that is never touched."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from skillsite.build import BuildOptions, build
 from conftest import NOW, write_tree
 from test_import import imported, line_of, run_import

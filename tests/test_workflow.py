@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
-from conftest import NOW, article, committed, git, write_tree
+from conftest import NOW, article, committed, git
 
 
 def run_cli(*args: str):

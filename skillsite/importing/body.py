@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -154,6 +154,18 @@ def in_code(spans: list[tuple[int, int]], at: int) -> bool:
     """True when offset ``at`` lies in one of ``spans`` (as ``code_spans`` gives them)."""
     index = bisect.bisect_right([start for start, _ in spans], at) - 1
     return index >= 0 and at < spans[index][1]
+
+
+def with_included(body: Body, inclusions: Callable[[str], list[Edit]], depth: int = 3) -> Body:
+    """``body`` with the text of the files it includes (``inclusions`` finds them, as edits)
+    put in first, included files of included files too, ``depth`` levels deep: the
+    conversions that follow then see, and report, what they hold."""
+    for _ in range(depth):
+        included = body.edited(inclusions(body.text))
+        if included.text == body.text:
+            break
+        body = included
+    return body
 
 
 def tidied(body: Body) -> Body:

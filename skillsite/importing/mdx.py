@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .body import CONVERTED, LEFT_OUT, Body, Edit, code_spans, in_code
+from .body import CONVERTED, LEFT_OUT, Body, Edit, code_spans, in_code, with_included
 from .source import Source, read_text, split_front_matter
 
 _ESM = re.compile(r"^(?:import|export)\s[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", re.MULTILINE)
@@ -43,18 +42,13 @@ class _Scan:
     head: Head = field(default_factory=Head)
 
 
-_PARTIAL_DEPTH = 3
 _LONGEST_TAG = 2000
 """A tag runs at most this far (a JSX tag with its attributes): text full of '<' stays linear."""
 
 
 def convert_mdx(body: Body, source: Source) -> tuple[Body, Head]:
     """``body`` with MDX made Markdown and HTML (see the module's docstring), and its <head>."""
-    for _ in range(_PARTIAL_DEPTH):  # partials first, so that what they hold is converted too
-        partials = body.edited(_partials(body.text, source))
-        if partials.text == body.text:
-            break
-        body = partials
+    body = with_included(body, lambda text: _partials(text, source))
     text = body.text
     spans = code_spans(text)
     imports = _imports(text, spans)
@@ -217,7 +211,7 @@ def _partials(text: str, source: Source) -> list[Edit]:
     imports = _imports(text, spans)
     edits = []
     for match in _TAG_START.finditer(text):
-        name, origin = match.group(2), imports.get(match.group(2))
+        origin = imports.get(match.group(2))
         if match.group(1) or not origin or not origin.endswith((".md", ".mdx")) or in_code(spans, match.start()):
             continue
         end, _, self_closing = _tag_end(text, match.end())

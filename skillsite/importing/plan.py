@@ -148,38 +148,29 @@ def source_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[st
 def plan_import(paths: Iterable[Path], config: SiteConfig, options: ImportOptions, now: datetime) -> ImportPlan:
     """What importing ``paths`` into the site would write (nothing is written)."""
     files, skipped = source_files(paths)
-    sources, refused = [], []
-    for index, (path, shown) in enumerate(files):
+    refused: list[tuple[int, Refused]] = []
+
+    def attempt(index: int, shown: str, make):
+        """``make()``, or None with the file refused (by its place among the files) and why."""
         try:
-            sources.append((index, _read(path, shown, config)))
+            return make()
         except ImportProblem as problem:
             refused.append((index, Refused(shown, problem.line, problem.message, problem.hint)))
-    drafts = []
-    for index, source in _with_folder_dialects(sources):
-        try:
-            drafts.append(_draft(index, source, config, options, now))
-        except ImportProblem as problem:
-            refused.append((index, Refused(source.shown, problem.line, problem.message, problem.hint)))
-    existing = _Existing.of(config)
-    placed = []
-    claims: dict[str, str] = {}
-    for draft in drafts:
-        try:
-            placed.append(_place(draft, config, options, existing, claims))
-        except ImportProblem as problem:
-            refused.append((draft.index, Refused(draft.source.shown, problem.line, problem.message, problem.hint)))
-    addresses = Addresses(
-        {d.source.path.resolve(): target for d, target, _ in placed},
-        frozenset(existing.claims) | frozenset(claims), {path: target for d, target, _ in placed
-                                                         for path in _alias_paths(d.mapped)}, existing.static)
-    articles = []
-    for draft, target, replaces in placed:
-        try:
-            articles.append((draft.index, _render(draft, target, replaces, config, addresses, options)))
-        except ImportProblem as problem:
-            refused.append((draft.index, Refused(draft.source.shown, problem.line, problem.message, problem.hint)))
-    return ImportPlan(tuple(a for _, a in sorted(articles, key=lambda x: x[0])),
-                      tuple(r for _, r in sorted(refused, key=lambda x: x[0])), len(files), tuple(skipped))
+            return None
+
+    read = [(i, s) for i, (path, shown) in enumerate(files) if (s := attempt(i, shown, lambda: _read(path, shown, config)))]
+    drafts = [d for i, s in _with_folder_dialects(read)
+              if (d := attempt(i, s.shown, lambda: _draft(i, s, config, options, now)))]
+    existing, claims = _Existing.of(config), {}
+    placed = [p for d in drafts if (p := attempt(d.index, d.source.shown, lambda: _place(d, config, options, existing,
+                                                                                          claims)))]
+    addresses = Addresses({d.source.path.resolve(): target for d, target, _ in placed},
+                          frozenset(existing.claims) | frozenset(claims),
+                          {path: target for d, target, _ in placed for path in _alias_paths(d.mapped)}, existing.static)
+    articles = [a for d, target, replaces in placed
+                if (a := attempt(d.index, d.source.shown, lambda: _render(d, target, replaces, config, addresses)))]
+    return ImportPlan(tuple(articles), tuple(r for _, r in sorted(refused, key=lambda x: x[0])), len(files),
+                      tuple(skipped))  # articles keep the order of their files
 
 
 def _with_folder_dialects(sources: list[tuple[int, Source]]) -> list[tuple[int, Source]]:
@@ -323,8 +314,8 @@ def _alias_paths(mapped: Mapped) -> list[str]:
     return [alias_path(alias) for alias in mapped.fields.get("aliases", ())]
 
 
-def _render(draft: _Draft, target: Path, replaces: tuple[Path, ...], config: SiteConfig, addresses: Addresses,
-            options: ImportOptions) -> Planned:
+def _render(draft: _Draft, target: Path, replaces: tuple[Path, ...], config: SiteConfig,
+            addresses: Addresses) -> Planned:
     """The article file's text, the files copied beside it, and every finding at its line."""
     mapped, source = draft.mapped, draft.source
     names = AssetNames()

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from .blocks import ASIDE_CLASSES, aside_close, aside_open, code_in_place, figure, media_link
-from .body import CONVERTED, KEPT, LEFT_OUT, Body, Edit, code_spans, in_code, note
+from .body import CONVERTED, KEPT, LEFT_OUT, Body, Edit, code_spans, in_code, note, with_included
 from .source import Source, read_text, split_front_matter
 
 _SHORTCODE = re.compile(r"\{\{([<%])/\*(.{0,600}?)\*/([>%])\}\}"  # bounded: text full of '{{<' stays linear
@@ -63,16 +63,11 @@ class _Params:
 
 
 _INCLUDING = {"include", "readfile", "readFile"}
-_INCLUDE_DEPTH = 3
 
 
 def convert_shortcodes(body: Body, source: Source) -> Body:
     """``body`` with Hugo's shortcodes converted (see the module's docstring)."""
-    for _ in range(_INCLUDE_DEPTH):  # the files included first, so that their shortcodes are converted too
-        included = body.edited(_includes(body.text, source))
-        if included.text == body.text:
-            break
-        body = included
+    body = with_included(body, lambda text: _includes(text, source))
     text = body.text
     spans = code_spans(text)
     edits: list[Edit] = []
@@ -89,7 +84,7 @@ def convert_shortcodes(body: Body, source: Source) -> Body:
             continue
         if in_code(spans, match.start()):
             continue
-        name, closing, self_closing = match.group(6), match.group(5), match.group(8)
+        name, closing = match.group(6), match.group(5)
         if closing:
             edits.append(note(match.start(), KEPT, match.group(), "kept as text: it closes nothing"))
             continue
