@@ -292,3 +292,14 @@ def test_text_full_of_openers_without_closers_is_imported_in_seconds(site, tmp_p
     result = run_import(site({}), str(old / name), "--dry-run")
     assert result.exit_code == 0, result.output[-500:]
     assert time.perf_counter() - started < 20
+
+
+def test_an_article_that_cannot_be_written_is_named_with_the_fix(site, tmp_path):
+    root = site({"content/jobs": "a file where the category's folder should be\n"})
+    old = sources(tmp_path, {"a.md": "---\ntitle: A\ncategory: jobs\n---\nText.\n"})
+    result = run_import(root, str(old / "a.md"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{root / 'content/jobs'}: error: cannot be written: File exists\n"
+        "  hint: check that the folder is writable and the file not there already, then import again (with "
+        "--overwrite to replace what was written)\nImport failed: 1 error in 1 file.")

@@ -31,7 +31,7 @@ from test_validation import vnu_errors
 ORIGINALS = CORPUS / "originals"
 HUGO = REPO / "tests/fixtures/import/hugo"
 # Template syntax a reader must never see: Liquid, Hugo shortcodes, admonitions, alerts, MDX.
-TEMPLATE_SYNTAX = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|^[ \t]*:::+\s*\w*|\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
+TEMPLATE_SYNTAX = re.compile(r"\{%[^%]{0,300}%\}|\{\{[^}]{0,300}\}\}|^[ \t]*:::+\s*\w*|\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]"
                              r"|^import\s+\w+\s+from\s|\{/\*|className=|<[A-Z][a-z]\w*\s*/?>", re.MULTILINE)
 _SHORTCODE_ESCAPE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
 _HIGHLIGHT = re.compile(r"\{\{<\s*highlight[^>]*>\}\}\n?(.*?)\{\{<\s*/highlight\s*>\}\}"
@@ -77,7 +77,7 @@ def visible_template_syntax(output: Path) -> list[tuple[str, str]]:
         parser = _VisibleText()
         parser.feed(page.read_text(encoding="utf-8"))
         text = "".join(parser.parts)
-        found += [(page.parent.name, match.group().strip()) for match in TEMPLATE_SYNTAX.finditer(text)]
+        found += [(page.parent.name, " ".join(match.group().split())) for match in TEMPLATE_SYNTAX.finditer(text)]
     return found
 
 
@@ -104,17 +104,32 @@ def page_code(page: Path) -> str:
                            for m in pattern.findall(text))
 
 
-def missing_code(sources: list[Path], output: Path, page_of) -> list[tuple[str, str]]:
-    """(source, first line) of every code sample of ``sources`` not found whole on its page
-    (inline code, which the page may wrap, compared word by word)."""
+def pages_of(result_output: str) -> dict[Path, str]:
+    """Source file -> the slug of its article, from an import's summary ('  SOURCE -> content/c/SLUG.md')."""
+    pages = {}
+    for line in result_output.splitlines():
+        if line.startswith("  ") and " -> content/" in line:
+            source, target = line.strip().split(" -> ")
+            target = Path(target.split(" (")[0].split(", with ")[0])
+            pages[Path(source)] = target.parent.name if target.name == "index.md" else target.stem
+    return pages
+
+
+def missing_code(pages: dict[Path, str], output: Path) -> list[tuple[str, str]]:
+    """(source, first line) of every code sample of the imported files not found whole on its
+    page (inline code, which the page may wrap, compared word by word)."""
     missing = []
-    for source in sources:
-        shown = page_code(output / "articles" / page_of(source) / "index.html")
+    for source, slug in sorted(pages.items()):
+        shown = page_code(output / "articles" / slug / "index.html")
         words = " ".join(shown.split())
         for sample in source_code_samples(source):
             if sample not in shown and ("\n" in sample or " ".join(sample.split()) not in words):
                 missing.append((source.name, sample.split("\n")[0]))
     return missing
+
+
+def code_samples(pages: dict[Path, str]) -> int:
+    return sum(len(source_code_samples(source)) for source in pages)
 
 
 def kept_as_text(result_output: str) -> list[str]:
@@ -159,23 +174,17 @@ def test_no_page_of_the_imported_originals_shows_template_syntax(originals):
 
 
 def test_every_code_sample_of_the_originals_is_on_its_page(originals):
-    root = originals[0]
-    sources = sorted(ORIGINALS.glob("*/**/*.md"))
-    assert len(sources) == 61
-    assert sum(len(source_code_samples(s)) for s in sources) > 150
-    assert missing_code(sources, root / "output", _slug_of) == []
+    root, jekyll, docusaurus, _ = originals
+    pages = {**pages_of(jekyll.output), **pages_of(docusaurus.output)}
+    assert len(pages) == 61
+    assert code_samples(pages) == 194
+    assert missing_code(pages, root / "output") == []
 
 
 def test_the_imported_originals_are_valid_html(originals):
     count, errors = vnu_errors(originals[0] / "output")
     assert count > 250
     assert errors == []
-
-
-def _slug_of(source: Path) -> str:
-    """The slug a file of the originals is imported under: a Docusaurus doc's id, else its name."""
-    identity = re.search(r"^id:\s*(\S+)", source.read_text(encoding="utf-8"), re.MULTILINE)
-    return identity.group(1) if identity else source.stem
 
 
 # --- real Hugo sites -----------------------------------------------------------------------------
@@ -219,13 +228,13 @@ def test_hugo_pages_show_only_the_template_syntax_the_import_reported_as_kept(hu
 
 
 def test_every_code_sample_of_the_hugo_posts_is_on_its_page(hugo):
+    samples = {}
     for name in HUGO_SITES:
-        root = hugo[name][0]
-        sources = sorted(p for p in (HUGO / name / "content").rglob("*.md") if "_common" not in p.parts)
-        slug = {s: re.sub(r"[^a-z0-9]+", "-", (s.parent.name if s.stem == "index" else s.stem).lower()).strip("-")
-                for s in sources}
-        assert sum(len(source_code_samples(s)) for s in sources) > 10, name
-        assert missing_code(sources, root / "output", slug.__getitem__) == [], name
+        root, result, _ = hugo[name]
+        pages = pages_of(result.output)
+        samples[name] = code_samples(pages)
+        assert missing_code(pages, root / "output") == [], name
+    assert samples == {"hugoBasicExample": 20, "hugo-theme-stack": 117, "hugoDocs": 150}
 
 
 def test_the_imported_hugo_sites_are_valid_html(hugo):
@@ -267,3 +276,56 @@ def test_a_leaf_bundles_images_load_on_the_built_page(hugo):
             name = src.rsplit("/", 1)[-1]
             with urllib.request.urlopen(urljoin(url + "articles/image-gallery/", src)) as response:
                 assert response.read() == (HUGO / "hugo-theme-stack/content/post/Image Gallery" / name).read_bytes()
+
+
+# --- real Jekyll posts ---------------------------------------------------------------------------
+
+JEKYLL = REPO / "tests/fixtures/import/jekyll"
+KEPT_LINKS = ["{% link _docs/history.md %}"] * 3  # a documentation page, not among the files
+
+
+@pytest.fixture(scope="module")
+def jekyll(tmp_path_factory):
+    root = new_site(tmp_path_factory, "jekyll")
+    result = run_import(root, str(JEKYLL / "docs/_posts"), "--category", "career")
+    return root, result, build(root)
+
+
+def test_every_real_jekyll_post_is_imported_and_builds(jekyll):
+    root, result, built = jekyll
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Imported 45 of 45 files (45 Jekyll):"
+    assert built.articles == 45
+    assert [w.format() for w in built.warnings if w.severity == "error"] == []
+
+
+def test_jekyll_pages_show_only_the_liquid_the_import_reported_as_kept(jekyll):
+    root, result, _ = jekyll
+    assert kept_as_text(result.output) == KEPT_LINKS
+    assert sorted(syntax for _, syntax in visible_template_syntax(root / "output")) == KEPT_LINKS
+    page = (root / "output/articles/jekyll-1-0-1-released/index.html").read_text()
+    assert '<a href="https://github.com/jekyll/jekyll/issues/1037">#1037</a>' in page  # a {% for %}, rendered
+
+
+def test_every_code_sample_of_the_jekyll_posts_is_on_its_page(jekyll):
+    root, result, _ = jekyll
+    pages = pages_of(result.output)
+    assert code_samples(pages) == 288
+    assert missing_code(pages, root / "output") == []
+
+
+def test_the_imported_jekyll_posts_are_valid_html(jekyll):
+    count, errors = vnu_errors(jekyll[0] / "output")
+    assert count > 45 and errors == []
+
+
+def test_old_jekyll_addresses_redirect_and_links_to_them_lead_to_the_new_pages(jekyll):
+    root = jekyll[0]
+    output = root / "output"
+    assert "/news/2016/04/19/jekyll-3-0-4-released/ /articles/jekyll-3-0-4-released/ 301" in \
+        (output / "_redirects").read_text().splitlines()
+    redirect = (output / "news/2016/04/19/jekyll-3-0-4-released/index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=/articles/jekyll-3-0-4-released/">' in redirect
+    linking = (root / "content/career/jekyll-3-1-4-released.md").read_text()
+    assert "(jekyll-3-0-4-released.md)" in linking and "/news/2016/04/19/" not in linking
+    assert 'href="/articles/jekyll-3-0-4-released/"' in (output / "articles/jekyll-3-1-4-released/index.html").read_text()

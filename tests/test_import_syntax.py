@@ -253,3 +253,38 @@ def test_an_admonition_never_closed_is_kept_as_text_at_its_line(site, tmp_path):
     old = write_tree(tmp_path / "old", {"a.mdx": "---\ntitle: A\n---\n\n:::note\nOpen.\n"})
     result = run_import(root, str(old / "a.mdx"), "--category", "jobs")
     assert "  content/jobs/a.md:9: :::note: kept as text: it is never closed with ':::'" in result.output.splitlines()
+
+
+COMPUTING = '''---
+title: Releases
+category: jobs
+date: 2020-01-02
+fixes: ["101", "102"]
+---
+{% assign issues = "7|8" | split: "|" %}
+{% for issue in issues %}
+- [#{{ issue }}]({{ site.repository }}/issues/{{ issue }})
+{% endfor %}
+{% for fix in page.fixes %}{{ fix }} {% endfor %}
+{% for n in (1..100000000) %}{{ n }}{% endfor %}
+{{ site.unknown_setting }}
+'''
+
+
+def test_jekyll_liquid_that_computes_is_rendered_with_the_sites_values_and_what_cannot_be_is_kept(site, tmp_path):
+    root = site({})
+    old = write_tree(tmp_path / "old", {"_config.yml": "repository: https://github.com/example/tool\n",
+                                        "_posts/2020-01-02-releases.md": COMPUTING})
+    result = run_import(root, str(old / "_posts"))
+    assert result.exit_code == 0, result.output
+    body = imported(root, "jobs/releases.md").split("---\n", 2)[2]
+    assert body == (
+        "\n- [#7](https://github.com/example/tool/issues/7)\n\n- [#8](https://github.com/example/tool/issues/8)\n\n"
+        "101 102 \n{% for n in (1..100000000) %}{{ n }}{% endfor %}\n{{ site.unknown_setting }}\n")
+    lines = result.output.splitlines()
+    loop, unknown = line_of(root, "jobs/releases.md", "{% for n"), line_of(root, "jobs/releases.md", "{{ site.unknown")
+    assert f"  content/jobs/releases.md:{loop}: {{% for n in (1..100000000) %}}: kept as text, with what it holds: " \
+           "loop iteration limit reached" in lines
+    assert not any("{{ n }}" in line for line in lines)  # the block is kept whole: one line says it
+    assert f"  content/jobs/releases.md:{unknown}: {{{{ site.unknown_setting }}}}: kept as text: 'site.unknown_setting' " \
+           "was a value of the original site, unknown here" in lines

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..config import SiteConfig
 from ..schema import LANGUAGE_TAG
 from ..urls import alias_path, alias_problem, article_path, ascii_slug, is_valid_slug, term_key
-from .source import DOCUSAURUS, HUGO, JEKYLL, ImportProblem, Source
+from .source import DOCUSAURUS, HUGO, JEKYLL, ImportProblem, Source, site_settings
 
 DATED_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-(.+)")
 _LANGUAGE_SUFFIX = re.compile(r"(.+)\.([a-z]{2}(?:-[a-z]{2,4})?)$", re.IGNORECASE)
@@ -88,7 +88,8 @@ def map_fields(source: Source, title: str | None, config: SiteConfig, category: 
         out["tags"] = tags
     if summary := (_text(fields.get("summary")) or _text(fields.get("description")) or _text(fields.get("excerpt"))):
         out["summary"] = summary
-    if aliases := _aliases(source, fields, chosen, notes):
+    jekyll_address = _jekyll_address(source, fields, dated, out["category"]) if source.dialect == JEKYLL else None
+    if aliases := _aliases(source, fields, chosen, notes, jekyll_address):
         out["aliases"] = aliases
     if not publish or _text(fields.get("draft")) == "true" or _text(fields.get("published")) == "false":
         out["draft"] = True
@@ -174,11 +175,9 @@ def _category(source: Source, fields: dict, config: SiteConfig, fallback: str | 
     """The first of the file's categories that is one of the site's (by key or title, in
     any case); else ``--category``. Jekyll also takes categories from the folders above ``_posts``."""
     given = _items(fields.get("category")) + _items(fields.get("categories"), split_words=source.dialect == JEKYLL)
-    if source.dialect == JEKYLL and "_posts" in source.path.parts:
-        root = source.site_root or Path("/")
-        parts = source.path.parts
-        folders = parts[:parts.index("_posts")]
-        given += [f for f in folders[len(root.parts):] if f]
+    if source.dialect == JEKYLL and "_posts" in source.path.parts and source.site_root is not None:
+        folders = source.path.parts[:source.path.parts.index("_posts")]  # between the site's root and _posts
+        given += list(folders[len(source.site_root.parts):])
     by_name = {}
     for category in config.categories:
         for spelling in (category.key, category.title):
@@ -225,11 +224,12 @@ def _tags(fields: dict, notes: list[str]) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
-def _aliases(source: Source, fields: dict, slug: str, notes: list[str]) -> list[str]:
-    """Every old address of the article, as aliases: Jekyll's redirect_from and permalink,
-    Hugo's aliases (relative ones resolved against the page's folder) and url."""
+def _aliases(source: Source, fields: dict, slug: str, notes: list[str], address: str | None) -> list[str]:
+    """Every old address of the article, as aliases: Jekyll's redirect_from and permalink (or
+    the address its site's permalink pattern gave it), Hugo's aliases (relative ones resolved
+    against the page's folder) and url."""
     written = (_items(fields.get("redirect_from")) + _items(fields.get("aliases"))
-               + _items(fields.get("permalink")) + _items(fields.get("url")))
+               + (_items(fields.get("permalink")) or ([address] if address else [])) + _items(fields.get("url")))
     found: dict[str, str] = {}
     for old in written:
         path = urlsplit(old).path if "://" in old else old.split("?")[0].split("#")[0]
@@ -246,6 +246,34 @@ def _aliases(source: Source, fields: dict, slug: str, notes: list[str]) -> list[
         if alias_path(path) != article_path(slug):
             found.setdefault(alias_path(path), "/" + alias_path(path))  # as Hugo writes it: /posts/x -> /posts/x/
     return list(found.values())
+
+
+_JEKYLL_STYLES = {"date": "/:categories/:year/:month/:day/:title:output_ext",
+                  "pretty": "/:categories/:year/:month/:day/:title/", "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+                  "none": "/:categories/:title:output_ext"}
+
+
+def _jekyll_address(source: Source, fields: dict, dated: re.Match | None, category: str) -> str | None:
+    """The address a Jekyll post had, from its site's permalink pattern (``_config.yml``),
+    when the post is in ``_posts`` and its site is known; None otherwise."""
+    settings = site_settings(source.site_root)
+    if not settings or "_posts" not in source.path.parts or not dated:
+        return None
+    collections = settings.get("collections") if isinstance(settings.get("collections"), dict) else {}
+    posts = collections.get("posts") if isinstance(collections.get("posts"), dict) else {}
+    pattern = _text(posts.get("permalink")) or _text(settings.get("permalink")) or "date"
+    pattern = _JEKYLL_STYLES.get(pattern, pattern)
+    year, month, day = dated.group(1).split("-")
+    categories = [c for c in _items(fields.get("categories"), split_words=True) + _items(fields.get("category"))]
+    parts = {"year": year, "month": month, "day": day, "i_month": str(int(month)), "i_day": str(int(day)),
+             "short_year": year[2:], "title": ascii_slug(_text(fields.get("slug")) or dated.group(2)) or dated.group(2),
+             "slug": ascii_slug(_text(fields.get("slug")) or dated.group(2)), "output_ext": ".html",
+             "categories": "/".join(ascii_slug(c) for c in categories if ascii_slug(c)),
+             "y_day": str(date(int(year), int(month), int(day)).timetuple().tm_yday).zfill(3)}
+    if re.search(r":(?!(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")\b)\w", pattern):
+        return None  # a placeholder this import does not know
+    address = re.sub(":(" + "|".join(sorted(parts, key=len, reverse=True)) + ")", lambda m: parts[m.group(1)], pattern)
+    return re.sub("/+", "/", address)
 
 
 def _section(source: Source) -> str:

@@ -4,69 +4,119 @@ kept as text (and reported) where it has none.
 ``{% highlight ruby %}`` blocks become fenced code; ``{{ site.baseurl }}`` and
 ``relative_url`` become nothing; ``post_url``, ``link`` and ``include_relative`` become links
 by file (or the included text); comments go; ``{% raw %}`` shows its text as written, in
-code too (the only change ever made inside code: Jekyll shows it so). kramdown's attribute
+code too (the only change ever made inside code: Jekyll shows it so). Liquid that computes
+(``{{ site.repository }}``, ``{% for %}`` over a list the page or an ``assign`` gives) is
+rendered with the original site's values (see liquid_values.py). kramdown's attribute
 lists and ``{:toc}`` go (skillsite makes its own table of contents).
 """
 
 from __future__ import annotations
 
-import bisect
-import functools
 import os
 import re
 from pathlib import Path
 
 from .blocks import code_in_place, figure, media_link
 from .body import CONVERTED, KEPT, Body, Edit, code_spans, in_code, note
+from .liquid_values import LiquidProblem, Values
 from .source import Source
 
 _LIQUID = re.compile(r"\{%-?\s*(\w+)(.{0,1000}?)-?%\}|\{\{-?(.{0,1000}?)-?\}\}", re.DOTALL)  # bounded: linear
 _RAW_MARKER = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 _QUOTED = re.compile(r"""^\s*(['"])(.*?)\1\s*(?:\|\s*(relative_url|absolute_url)\s*)?$""")
-_PAGE_FIELD = re.compile(r"^\s*page\.([A-Za-z_][\w-]*)\s*$")
 _INCLUDE_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _KRAMDOWN_LINE = re.compile(r"^[ \t]*(?:[*+-]|1\.)[ \t]+TOC[ \t]*\n[ \t]*\{:[ \t]*toc[ \t]*\}[ \t]*$|^[ \t]*\{:[^}\n]*\}[ \t]*$",
                             re.MULTILINE)
 _KRAMDOWN_SPAN = re.compile(r"[ \t]*\{:[ \t]*[.#][^}\n]*\}[ \t]*$", re.MULTILINE)
 _SITE_URLS = {"site.baseurl", "site.url", "site.github.url", "site.url | append: site.baseurl"}
-_PAIRED = {"raw": "endraw", "highlight": "endhighlight", "comment": "endcomment"}
+_BLOCKS = {"raw": "endraw", "highlight": "endhighlight", "comment": "endcomment", "capture": "endcapture",
+           "for": "endfor", "if": "endif", "unless": "endunless", "case": "endcase"}
+_OPAQUE = {"raw", "highlight", "comment"}
 
 
 def convert_liquid(body: Body, source: Source) -> Body:
     """``body`` with Jekyll's Liquid converted (see the module's docstring)."""
     text = body.text
     spans = code_spans(text)
+    tags = list(_LIQUID.finditer(text))
+    closers = _pairs(tags)
+    values = Values(source)
     edits: list[Edit] = []
     done = 0
-    for match in _LIQUID.finditer(text):
+    for match in tags:
         if match.start() < done:
             continue
         if in_code(spans, match.start()):
             if _RAW_MARKER.fullmatch(match.group()):
                 edits.append(Edit(match.start(), match.end(), "", (CONVERTED, match.group(), "removed: the code "
                                                                     "shows its text as written, as Jekyll showed it")))
-            done = match.end()
             continue
-        edit = _tag(text, match, source) if match.group(1) else _output(match, source)
+        name, closer = match.group(1), closers.get(match.start())
+        if name in _BLOCKS:
+            edit = _block(text, match, closer, spans, values)
+        elif name:
+            edit = _tag(match, source, values)
+        else:
+            edit = _output(match, values)
         edits.append(edit)
-        done = max(match.end(), edit.end)
+        kept_whole = closer is not None and edit.start == edit.end  # a block kept as text, with all it holds
+        done = closer.end() if kept_whole else max(match.end(), edit.end)
     body = body.edited(edits)
     return body.edited(_kramdown(body.text))
 
 
-def _tag(text: str, match: re.Match, source: Source) -> Edit:
+def _pairs(tags: list[re.Match]) -> dict[int, re.Match]:
+    """Where each block tag starts -> its end tag, in one pass. What raw, comment and
+    highlight hold is not Liquid to pair; the other blocks may nest."""
+    pairs: dict[int, re.Match] = {}
+    open_ones: dict[str, list[re.Match]] = {}
+    opaque: re.Match | None = None
+    for match in tags:
+        name = match.group(1)
+        if opaque is not None:
+            if name == _BLOCKS[opaque.group(1)]:
+                pairs[opaque.start()], opaque = match, None
+        elif name in _OPAQUE:
+            opaque = match
+        elif name in _BLOCKS:
+            open_ones.setdefault(name, []).append(match)
+        elif name and name.startswith("end") and open_ones.get(name[3:]):
+            pairs[open_ones[name[3:]].pop().start()] = match
+    return pairs
+
+
+def _block(text: str, match: re.Match, closer: re.Match | None, spans, values: Values) -> Edit:
+    name, argument, written = match.group(1), " ".join(match.group(2).split()), match.group()
+    if closer is None:
+        return note(match.start(), KEPT, written, f"kept as text: its {{% {_BLOCKS[name]} %}} is missing")
+    inner = text[match.end():closer.start()]
+    whole = (match.start(), closer.end())
+    if name == "raw":
+        return Edit(*whole, inner, (CONVERTED, written, "removed: its text is shown as written"))
+    if name == "comment":
+        return Edit(*whole, "", (CONVERTED, written, "removed with the comment it opens"))
+    if name == "highlight":
+        return _highlight(text, match, closer, inner, argument)
+    if name == "capture":
+        values.remember(text[slice(*whole)])
+        return Edit(*whole, "", (CONVERTED, written, "removed: it sets a value the Liquid after it uses"))
+    if any(start < closer.start() and end > match.end() for start, end in spans):
+        return note(match.start(), KEPT, written, "kept as text, with what it holds: code inside it is never "
+                                                  "rendered")
+    try:
+        rendered = values.render(text[slice(*whole)])
+    except LiquidProblem as problem:
+        return note(match.start(), KEPT, written, f"kept as text, with what it holds: {problem}")
+    return Edit(*whole, rendered, (CONVERTED, written, "rendered with the original site's values"))
+
+
+def _tag(match: re.Match, source: Source, values: Values) -> Edit:
     name, argument = match.group(1), " ".join(match.group(2).split())
     written = match.group()
-    if name in _PAIRED:
-        closer = _closers(text, _PAIRED[name]).after(match.end())
-        if closer is None:
-            return note(match.start(), KEPT, written, f"kept as text: its {{% {_PAIRED[name]} %}} is missing")
-        inner = text[match.end():closer.start()]
-        if name == "raw":
-            return Edit(match.start(), closer.end(), inner, (CONVERTED, written, "removed: its text is shown as written"))
-        if name == "comment":
-            return Edit(match.start(), closer.end(), "", (CONVERTED, written, "removed with the comment it opens"))
-        return _highlight(text, match, closer, inner, argument)
+    if name == "assign":
+        values.remember(written)
+        return Edit(match.start(), match.end(), "", (CONVERTED, written, "removed: it sets a value the Liquid after "
+                                                                         "it uses"))
     if name == "post_url":
         return _link_by_file(match, _post(source, argument), "post_url")
     if name == "link":
@@ -80,24 +130,7 @@ def _tag(text: str, match: re.Match, source: Source) -> Edit:
     return note(match.start(), KEPT, written, "kept as text: it has no equivalent here")
 
 
-class _Closers:
-    """The closing tags of one name in a text, found once (each opener then finds its own by bisection)."""
-
-    def __init__(self, text: str, name: str):
-        self.found = list(re.finditer(r"\{%-?\s*" + name + r"\s*-?%\}", text))
-        self.starts = [m.start() for m in self.found]
-
-    def after(self, at: int) -> re.Match | None:
-        index = bisect.bisect_left(self.starts, at)
-        return self.found[index] if index < len(self.found) else None
-
-
-@functools.lru_cache(maxsize=8)
-def _closers(text: str, name: str) -> _Closers:
-    return _Closers(text, name)
-
-
-def _output(match: re.Match, source: Source) -> Edit:
+def _output(match: re.Match, values: Values) -> Edit:
     expression = " ".join(match.group(3).split())
     written = match.group()
     if expression in _SITE_URLS or expression.startswith(("site.baseurl |", "site.url |")):
@@ -105,11 +138,11 @@ def _output(match: re.Match, source: Source) -> Edit:
     quoted = _QUOTED.match(expression)
     if quoted:
         return Edit(match.start(), match.end(), quoted.group(2), (CONVERTED, written, f"became {quoted.group(2)}"))
-    field_name = _PAGE_FIELD.match(expression)
-    value = source.fields.get(field_name.group(1)) if field_name else None
-    if isinstance(value, str):
-        return Edit(match.start(), match.end(), value, (CONVERTED, written, "became the value of that field"))
-    return note(match.start(), KEPT, written, "kept as text: it has no equivalent here")
+    try:
+        rendered = values.render(written)
+    except LiquidProblem as problem:
+        return note(match.start(), KEPT, written, f"kept as text: {problem}")
+    return Edit(match.start(), match.end(), rendered, (CONVERTED, written, "rendered with the original site's values"))
 
 
 def _highlight(text: str, match: re.Match, closer: re.Match, inner: str, argument: str) -> Edit:

@@ -15,6 +15,7 @@ _CONSTRUCTS = (  # how a finding's construct is named in the summary of conversi
     (re.compile(r"^\{\{[<%]/\*"), "Hugo's shortcode escapes {{</* */>}}"),
     (re.compile(r"^\{\{([<%])\s*([\w.\-/]+)"), lambda m: f"{{{{{m[1]} {m[2]} {'>' if m[1] == '<' else '%'}}}}}"),
     (re.compile(r"^\{%-?\s*(\w+)"), lambda m: f"{{% {m[1]} %}}"),
+    (re.compile(r"""^\{\{-?\s*(?:"[^"]*"|'[^']*')\s*\|\s*(\w+)"""), lambda m: f'{{{{ "..." | {m[1]} }}}}'),
     (re.compile(r"^\{\{-?\s*([\w.]+)"), lambda m: f"{{{{ {m[1]} }}}}"),
     (re.compile(r"^:::+\s*(\w+)"), lambda m: f":::{m[1]}"),
     (re.compile(r"^> \[!(\w+)\]"), lambda m: f"> [!{m[1]}]"),
@@ -60,7 +61,7 @@ def report_lines(plan: ImportPlan, site_dir: Path, dry_run: bool) -> tuple[list[
                         (LEFT_OUT, "Left out (nothing of it can show here):"),
                         (NOWHERE, "Links and images that lead nowhere (fix the address, or import again with "
                                   "--assets DIR naming the folder that holds the original site's files):")):
-        lines = [f"  {_shown(a.target, site_dir)}:{line}: {f.what}" + (f": {f.outcome}" if f.outcome else "")
+        lines = [f"  {_shown(a.target, site_dir)}:{line}: {' '.join(f.what.split())}" + (f": {f.outcome}" if f.outcome else "")
                  for a in plan.articles for line, f in a.findings if f.kind == kind]
         if lines:
             out.append(title)

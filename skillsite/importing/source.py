@@ -7,6 +7,7 @@ folder it sits in (a ``_config.yml``, ``hugo.toml`` or ``docusaurus.config.js`` 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -108,7 +109,7 @@ def split_front_matter(text: str, shown: str) -> tuple[dict, dict[str, int], str
         except YamlError as exc:
             problem = exc.diagnostics[0]
             raise ImportProblem(problem.message, problem.hint, problem.line) from None
-        fields = _plain(root) or {}
+        fields = plain(root) or {}
         lines = {key.text: key.line for key, _ in root.items} if isinstance(root, Mapping) else {}
     if not isinstance(fields, dict):
         raise ImportProblem("the front matter is not a set of fields", "write it as 'name: value' lines", 2)
@@ -150,16 +151,30 @@ def site_of(path: Path) -> tuple[str | None, Path | None]:
     return None, None
 
 
-def _plain(node: Node | None):
+@functools.cache
+def site_settings(root: Path | None) -> dict:
+    """A Jekyll site's settings (``_config.yml`` in ``root``) as plain values; {} when none."""
+    for name in _SITE_MARKERS[0][1]:
+        file = root / name if root is not None else None
+        if file is not None and file.is_file():
+            try:
+                settings = plain(read_yaml(file.read_text(encoding="utf-8", errors="replace"), str(file)))
+            except YamlError:
+                return {}
+            return settings if isinstance(settings, dict) else {}
+    return {}
+
+
+def plain(node: Node | None):
     """YAML nodes as plain Python values (text stays text)."""
     if node is None:
         return None
     if isinstance(node, Scalar):
         return None if node.is_null else node.text
     if isinstance(node, Sequence):
-        return [_plain(item) for item in node.items]
+        return [plain(item) for item in node.items]
     if isinstance(node, Mapping):
-        return {key.text: _plain(value) for key, value in node.items}
+        return {key.text: plain(value) for key, value in node.items}
     return None
 
 
