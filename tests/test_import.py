@@ -303,3 +303,12 @@ def test_an_article_that_cannot_be_written_is_named_with_the_fix(site, tmp_path)
         f"{root / 'content/jobs'}: error: cannot be written: File exists\n"
         "  hint: check that the folder is writable and the file not there already, then import again (with "
         "--overwrite to replace what was written)\nImport failed: 1 error in 1 file.")
+
+
+def test_a_source_tree_reached_through_a_symlinked_folder_still_brings_its_images(site, tmp_path):
+    root = site({})
+    sources(tmp_path, {"content/posts/trip/index.md": "---\ntitle: Trip\n---\n![The sea](sea.png)\n",
+                       "content/posts/trip/sea.png": PNG})
+    os.symlink(tmp_path / "old", tmp_path / "linked")  # e.g. ~/sites -> /data/sites
+    assert run_import(root, str(tmp_path / "linked/content/posts"), "--category", "career").exit_code == 0
+    assert (root / "content/career/trip/sea.png").read_bytes() == PNG

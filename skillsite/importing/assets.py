@@ -47,17 +47,22 @@ def find_asset(reference: str, source: Source, given: tuple[Path, ...]) -> Path 
         candidates = [(allowed, source.path.parent / path)]
     for root, candidate in candidates:
         if _usable(candidate, root):
-            return Path(os.path.realpath(candidate))
+            return Path(os.path.abspath(candidate))
     return None
 
 
 def _usable(candidate: Path, root: Path) -> bool:
-    """A regular file, not a symlink (nor below one), inside ``root``, small enough."""
+    """A regular file inside ``root``, reached through no symlink below ``root``, small enough."""
+    inside = os.path.relpath(os.path.abspath(candidate), os.path.abspath(root))
+    if inside == os.curdir or inside.split(os.sep)[0] == os.pardir:
+        return False
+    folder = os.path.abspath(root)
     try:
-        real, real_root = os.path.realpath(candidate), os.path.realpath(root)
-        if os.path.commonpath([real, real_root]) != real_root or real != os.path.abspath(candidate):
-            return False
-        status = os.lstat(candidate)
+        for part in inside.split(os.sep):
+            folder = os.path.join(folder, part)
+            if os.path.islink(folder):
+                return False
+        status = os.lstat(folder)
     except (OSError, ValueError):
         return False
     return stat.S_ISREG(status.st_mode) and status.st_size <= MAX_ASSET_BYTES
