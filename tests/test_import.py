@@ -312,3 +312,37 @@ def test_a_source_tree_reached_through_a_symlinked_folder_still_brings_its_image
     os.symlink(tmp_path / "old", tmp_path / "linked")  # e.g. ~/sites -> /data/sites
     assert run_import(root, str(tmp_path / "linked/content/posts"), "--category", "career").exit_code == 0
     assert (root / "content/career/trip/sea.png").read_bytes() == PNG
+
+
+JEKYLL_GUIDE = """---
+lang: en
+title: The Legal Side of Open Source
+description: Everything you've ever wondered about the legal side of open source.
+class: legal
+order: 10
+image: /assets/images/cards/legal.png
+related:
+  - contribute
+  - leadership
+---
+
+## Understanding the legal implications
+
+Read our [disclaimer](/notices/).
+"""
+
+
+def test_check_finds_each_link_the_import_said_leads_nowhere_at_the_same_line(site, tmp_path):
+    root = site({})
+    old = sources(tmp_path, {"_articles/legal.md": JEKYLL_GUIDE})
+    result = run_import(root, str(old / "_articles/legal.md"), "--category", "entrepreneurship", "--publish",
+                        "--author", "GitHub")
+    line = line_of(root, "entrepreneurship/legal.md", "/notices/")
+    assert (f"  content/entrepreneurship/legal.md:{line}: /notices/: a link: nothing on this site or among the "
+            "imported files is there") in result.output.splitlines()
+    assert ("  content/entrepreneurship/legal.md: image '/assets/images/cards/legal.png' was not found among the "
+            "original site's files and was left out") in result.output.splitlines()
+    checked = CliRunner().invoke(main, ["check", str(root)])
+    assert checked.output.startswith(f"content/entrepreneurship/legal.md:{line}: error: the link '/notices/' leads "
+                                     "to no page")
+    assert "Checked 1 article: 1 error, 0 warnings." in checked.output
