@@ -185,7 +185,8 @@ def serve_command(site_dir: Path, port: int, future: bool) -> None:
 @click.option("--author", "-a", help="Author for articles that name none.")
 @click.option("--slug", help="The URL name of the article (importing one file).")
 @click.option("--publish", is_flag=True, help="Publish at once (default: every article arrives as a draft).")
-@click.option("--overwrite", is_flag=True, help="Replace an article that an earlier import wrote.")
+@click.option("--overwrite", is_flag=True, help="Replace the article file the import writes when it is there already "
+                                              "(an earlier import of the same file).")
 @click.option("--assets", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of the original site holding the files its articles link from its root "
                    "(/images/a.png); repeatable. The site's own folders are looked in anyway.")

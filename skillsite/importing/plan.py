@@ -62,7 +62,7 @@ class ImportOptions:
     publish: bool = False
     """Publish at once (else each arrives as a draft)."""
     overwrite: bool = False
-    """Replace an article this import would write again."""
+    """Replace the article file this import writes, when it is there already."""
     assets: tuple[Path, ...] = ()
     """Folders of the original site where root-relative files are looked for."""
 
@@ -94,9 +94,13 @@ class Refused:
     """One file that cannot be imported."""
 
     shown: str
+    """The source file, as named on the command line."""
     line: int
+    """The line of the source file to look at (0: the file as a whole)."""
     message: str
+    """Why, in a moderator's words."""
     hint: str
+    """What to do about it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +117,16 @@ class ImportPlan:
 
 @dataclass(frozen=True, slots=True)
 class _Draft:
+    """One file after the first step: read, converted, its fields mapped."""
+
     index: int
+    """Its place among the files asked for (what is said of it keeps that order)."""
     source: Source
     body: Body
+    """The converted body, its findings with it."""
     mapped: Mapped
     assets: dict[str, Path] = field(default_factory=dict)
+    """Address in the body -> the file of the original site it names, to copy beside the article."""
 
 
 def source_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
