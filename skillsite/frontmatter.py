@@ -195,9 +195,10 @@ class FrontMatterReader:
                     problems.append(Diagnostic(path, lines[name], f"{word}: {later.isoformat()} is before date "
                                                f"{date.isoformat()}", f"{word} must be later than the date the article was published"))
         slug = values.get("slug")
-        own = next((a for a in values.get("aliases", ()) if alias_path(a) == article_path(slug)), None) if slug else None
+        own = next((a for a in values.get("aliases", ()) if slug and alias_path(a) == article_path(slug)), None)
         if own:
-            problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{own}' is the article's own {'slug' if own == slug else 'address'}",
+            what = "slug" if own == slug else "address"
+            problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{own}' is the article's own {what}",
                                        "aliases lists only old slugs and addresses; remove this one"))
         return problems
 
