@@ -148,3 +148,10 @@ def test_one_article_may_list_two_spellings_of_one_old_address(site):
     root = site({"content/jobs/a.md": article(aliases='["/2019/a/", "/2019/a/index.html"]')})
     build(root, BuildOptions(now=NOW))
     assert (root / "output/_redirects").read_text() == "/2019/a/ /articles/a/ 301\n"
+
+
+def test_a_sites_own_redirect_map_is_published_byte_for_byte_when_no_article_has_an_alias(site):
+    own = b"/shop/*  https://shop.example.org/:splat  302\r\n\r\n"
+    root = site({"static/_redirects": own, "content/jobs/gap.md": article()})
+    build(root, BuildOptions(now=NOW))
+    assert (root / "output/_redirects").read_bytes() == own

@@ -18,23 +18,26 @@ REDIRECT_MAP = "_redirects"
 _KEEP_IN_PATHS = "/!$&'()*+,;=:@~"
 
 
-def with_redirect_map(site: Site, statics: Iterable[OutputFile]) -> list[OutputFile]:
-    """``statics`` with the redirect map: added, or appended to the site's own; unchanged
-    when no article has an alias."""
-    statics = list(statics)
-    if not site.redirects:
-        return statics
-    base = site.config.base_path
-    lines = [f"{base}{quote(old, safe=_KEEP_IN_PATHS)} {base}{quote(site.by_slug[slug].path, safe=_KEEP_IN_PATHS)} 301"
-             for old, slug in site.redirects]
-    own = next((file for file in statics if file.path == REDIRECT_MAP), None)
-    if own is None:
-        return [*statics, OutputFile(REDIRECT_MAP, _text(lines), "the redirect map of aliases")]
-    kept = own.content.decode("utf-8", "replace").rstrip("\n").split("\n")
-    merged = OutputFile(REDIRECT_MAP, _text([*kept, "# old addresses of articles (aliases)", *lines]),
-                        f"{own.origin} and the redirect map of aliases")
-    return [merged if file is own else file for file in statics]
-
-
-def _text(lines: list[str]) -> bytes:
+def redirect_map(base_path: str, redirects: Iterable[tuple[str, str]], own: bytes | None = None) -> bytes | None:
+    """The map's bytes: ``own`` rules (a site's ``static/_redirects``) first, then a line per
+    (old site path, new site path); None when there is nothing to redirect and no rules."""
+    lines = [f"{base_path}{quote(old, safe=_KEEP_IN_PATHS)} {base_path}{quote(new, safe=_KEEP_IN_PATHS)} 301"
+             for old, new in redirects]
+    if not lines:
+        return own  # the site's own rules, byte for byte
+    if own is not None:
+        lines = [*own.decode("utf-8", "replace").rstrip("\n").split("\n"), "# old addresses of articles (aliases)",
+                 *lines]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def with_redirect_map(site: Site, statics: Iterable[OutputFile]) -> list[OutputFile]:
+    """``statics`` with the redirect map: added, or appended to the site's own."""
+    statics = list(statics)
+    own = next((file for file in statics if file.path == REDIRECT_MAP), None)
+    content = redirect_map(site.config.base_path, ((old, site.by_slug[slug].path) for old, slug in site.redirects),
+                           own.content if own else None)
+    if own is None:
+        return statics if content is None else [*statics, OutputFile(REDIRECT_MAP, content, "the redirect map of aliases")]
+    merged = OutputFile(REDIRECT_MAP, content, f"{own.origin} and the redirect map of aliases")
+    return [merged if file is own else file for file in statics]
