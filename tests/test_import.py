@@ -154,6 +154,7 @@ def test_a_file_without_a_category_of_the_site_is_refused_naming_its_line_and_th
         f"{old}/bare.md: error: it names no category\n"
         "  hint: import it with --category KEY, one of: career, jobs, entrepreneurship\n"
         "2 of 2 files not imported.\n")
+    assert result.stdout == "Imported 0 of 2 files.\n"
     assert not (root / "content").exists()
 
 

@@ -48,7 +48,7 @@ def report_lines(plan: ImportPlan, site_dir: Path, dry_run: bool) -> tuple[list[
     drafts = sum('\ndraft: true\n' in article.text for article in plan.articles)
     out.append(f"{verb} {imported} of {asked} {_files(asked)}" + (f" ({from_what})" if from_what else "")
                + (f"; {drafts} as drafts (publish one by deleting its line 'draft: true', or import again with "
-                  "--publish --overwrite)" if drafts else "") + ":")
+                  "--publish --overwrite)" if drafts else "") + (":" if imported else "."))
     for article in plan.articles:
         beside = f", with {len(article.copies)} {_files(len(article.copies))} beside it" if article.copies else ""
         replacing = " (replacing it)" if article.replaces else ""
