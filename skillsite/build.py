@@ -23,7 +23,8 @@ from .parallel import default_jobs
 from .queries import content, contract, outputs, pages, site, theme
 from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, Options
 from .queries.contract import PUBLISHED, ContractSite
-from .queries.outputs import (ARTICLE_PROBLEMS, CHANNELS, FEED, IS_PUBLISHED, PROBLEMS, ROBOTS, ROBOTS_FILE, SITEMAP, SITEMAP_FILE,
+from .outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE
+from .queries.outputs import (ARTICLE_PROBLEMS, CHANNELS, FEED, IS_PUBLISHED, PROBLEMS, REDIRECT_MAP, ROBOTS, ROBOTS_FILE, SITEMAP, SITEMAP_FILE,
                               STATIC_FILE, feed_paths)
 from .queries.pages import PAGE, PAGE_LIST
 from .queries.site import LISTING, PLACE, PUBLICATION, STRUCTURE, TAXONOMIES
@@ -256,7 +257,9 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     yield from _files(db, SITEMAP, [""], known, lambda _: (SITEMAP_FILE, "sitemap"))
     yield from _files(db, ROBOTS, [""], known, lambda _: (ROBOTS_FILE, "robots.txt"))
     static = db.get(STATIC).files
-    yield from _files(db, STATIC_FILE, list(static), known,
+    if db.get(STRUCTURE).redirects or REDIRECT_MAP_FILE in static:
+        yield from _files(db, REDIRECT_MAP, [""], known, lambda _: (REDIRECT_MAP_FILE, "the redirect map of aliases"))
+    yield from _files(db, STATIC_FILE, [path for path in static if path != REDIRECT_MAP_FILE], known,
                       lambda path: (path, f"static file {db.reader.path(static[path])}"))
     yield output_marker()
 

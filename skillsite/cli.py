@@ -20,6 +20,7 @@ from .config import against_value, load_config
 from .model import BuildFailed, Diagnostic
 from .printable import printable
 from .site import HeldBack
+from .urls import is_valid_slug
 
 
 def _print_diagnostics(diagnostics) -> None:
@@ -197,15 +198,29 @@ def serve_command(site_dir: Path, port: int, future: bool) -> None:
 
 
 @main.command("import")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--category", "-c", help="Category for articles that do not name one of the site's.")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--category", "-c", help="Category for articles that name none of the site's (a category the file "
+                                       "names wins).")
 @click.option("--author", "-a", help="Author for articles that name none.")
+@click.option("--slug", help="The URL name of the article (importing one file).")
+@click.option("--publish", is_flag=True, help="Publish at once (default: every article arrives as a draft).")
+@click.option("--overwrite", is_flag=True, help="Replace the article file the import writes when it is there already "
+                                              "(an earlier import of the same file).")
+@click.option("--assets", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of the original site holding the files its articles link from its root "
+                   "(/images/a.png); repeatable. The site's own folders are looked in anyway.")
+@click.option("--dry-run", is_flag=True, help="Print what would be written, and write nothing.")
 @click.option("--site", "site_dir", default=".", type=click.Path(file_okay=False, path_type=Path),
               help="The site's folder (default: the current folder).")
-def import_command(sources: tuple[Path, ...], category: str | None, author: str | None, site_dir: Path) -> None:
-    """Bring articles in from Jekyll, Hugo or Docusaurus files, or from saved forum posts, as
-    content/<category>/<slug>.md. Never overwrites; says, per file, what it could not map."""
-    from .importer import ImportProblem, import_file, write_imported
+def import_command(sources: tuple[Path, ...], category: str | None, author: str | None, slug: str | None,
+                   publish: bool, overwrite: bool, assets: tuple[Path, ...], dry_run: bool, site_dir: Path) -> None:
+    """Bring in articles from Jekyll, Hugo or Docusaurus (files, or folders of them) and forum
+    posts saved as text, as drafts in content/<category>/, with the images they show beside
+    them. Template syntax is converted where it has an equivalent; the summary says what was
+    converted, what was kept as text and which links lead nowhere, each at its line."""
+    from .importing.plan import ImportOptions, plan_import, source_files  # here: only import needs the importer
+    from .importing.report import report_lines
+    from .importing.write import write_plan
     try:
         config = load_config(site_dir)
     except BuildFailed as failed:
@@ -214,18 +229,26 @@ def import_command(sources: tuple[Path, ...], category: str | None, author: str 
     if category is not None and category not in {c.key for c in config.categories}:
         _fail(BuildFailed([Diagnostic("--category", 0, f"'{category}' is not a category of this site",
                                       f"use one of: {', '.join(c.key for c in config.categories)}")], 2), "Import")
-    failures = 0
-    for source in sources:
+    if slug is not None and (len(source_files(sources)[0]) != 1 or not is_valid_slug(slug)):
+        _fail(BuildFailed([Diagnostic("--slug", 0, f"'{slug}' cannot name the article" if not is_valid_slug(slug)
+                                      else "--slug names one article, and more than one file was given",
+                                      "import one file with --slug, as lowercase letters, digits and hyphens")], 2),
+              "Import")
+    options = ImportOptions(category, author, slug, publish, overwrite, tuple(path.resolve() for path in assets))
+    plan = plan_import(sources, config, options, datetime.now(timezone.utc))
+    if not dry_run:
         try:
-            article = import_file(source, config, category, author, datetime.now(timezone.utc))
-            target = write_imported(article, config)
-        except ImportProblem as problem:
-            failures += 1
-            click.echo(f"{printable(str(source))}: not imported: {printable(str(problem))}", err=True)
-            continue
-        click.echo(f"{printable(str(source))} -> {printable(_shown(target))}")
-        for note in article.notes:
-            click.echo(f"  note: {printable(note)}")
-    if failures:
-        click.echo(f"{_count(failures, 'file')} not imported.", err=True)
+            write_plan(plan, overwrite)
+        except OSError as exc:  # a file that appeared since, a folder that is a file, a full disk
+            _fail(BuildFailed([Diagnostic(str(exc.filename or config.content_dir), 0,
+                                          f"cannot be written: {exc.strerror}",
+                                          "check that the folder is writable and the file not there already, "
+                                          "then import again (with --overwrite to replace what was written)")]),
+                  "Import")
+    out, errors = report_lines(plan, config.site_dir, dry_run)
+    for line in out:
+        click.echo(printable(line))
+    for line in errors:
+        click.echo(printable(line), err=True)
+    if plan.refused:
         sys.exit(1)

@@ -33,7 +33,7 @@ from typing import Protocol
 
 from .model import Diagnostic
 from .outputs.feeds import ATOM, FEED_FORMATS, JSON_FEED, RSS
-from .urls import article_path
+from .urls import alias_path
 
 _ATOM_NS = "{http://www.w3.org/2005/Atom}"
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -225,7 +225,7 @@ def _sitemap_articles(content: bytes) -> set[str]:
 
 
 def _alias_paths(article: Published) -> set[str]:
-    return {article_path(alias) for alias in article.aliases}
+    return {alias_path(alias) for alias in article.aliases}
 
 
 def _old_slug(path: str) -> str | None:

@@ -14,7 +14,7 @@ from .garbled import garbled_fields
 from .lookalikes import without_hidden
 from .model import Diagnostic, FrontMatter
 from .schema import FieldProblem, did_you_mean
-from .urls import is_valid_slug, term_key
+from .urls import alias_path, alias_problem, article_path, is_valid_slug, term_key
 from .yamlfields import read_fields
 from .yamlread import Node, Scalar, given_twice
 
@@ -227,9 +227,11 @@ class FrontMatterReader:
                     problems.append(Diagnostic(path, lines[name], f"{word}: {later.isoformat()} is before date "
                                                f"{date.isoformat()}", f"{word} must be later than the date the article was published"))
         slug = values.get("slug")
-        if slug and slug in values.get("aliases", ()):
-            problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{slug}' is the article's own slug",
-                                       "aliases lists only old slugs; remove this one"))
+        own = next((a for a in values.get("aliases", ()) if slug and alias_path(a) == article_path(slug)), None)
+        if own:
+            what = "slug" if own == slug else "address"
+            problems.append(Diagnostic(path, lines["aliases"], f"aliases: '{own}' is the article's own {what}",
+                                       "aliases lists only old slugs and addresses; remove this one"))
         return problems
 
     @staticmethod
@@ -288,10 +290,10 @@ class FrontMatterReader:
     def _aliases(self, node: Node) -> tuple[str, ...]:
         values = schema.text_list(node, "aliases", "old-slug")
         for index, value in enumerate(values):
-            if not is_valid_slug(value):
-                raise FieldProblem(node.line, f"aliases: '{value}' is not a plain URL name",
-                                   "list the article's old slugs: lowercase letters, digits and hyphens")
-            _fits_a_folder(value, value, "aliases", _entry_line(node, index))
+            if problem := alias_problem(value):
+                raise FieldProblem(_entry_line(node, index), *problem)
+            for segment in alias_path(value).split("/"):  # each folder of the old address is one on disk
+                _fits_a_folder(segment, value, "aliases", _entry_line(node, index))
         return values
 
     def _id(self, node: Node) -> str | None:

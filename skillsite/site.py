@@ -18,7 +18,7 @@ from .config import SiteConfig
 from .markdown import LinkTargets, reading_minutes
 from .model import (Article, Card, Diagnostic, FrontMatter, Pager, Place, Placement, RenderedMarkdown,
                     SourceDocument, Structure, Taxonomy, Term)
-from .urls import article_path, listing_path, term_key, term_path
+from .urls import alias_id, alias_path, article_path, listing_path, term_key, term_path
 
 RELATED_COUNT = 3
 """Related articles shown under each article."""
@@ -104,7 +104,7 @@ def feed_guid(authority: str, p: Placement | FrontMatter) -> str:
     the day it was first published and its first slug. Never the URL or the title."""
     if p.id:
         return p.id
-    first_slug = p.aliases[0] if p.aliases else p.slug
+    first_slug = alias_id(p.aliases[0]) if p.aliases else p.slug  # an old path: '/' and the path
     return f"tag:{authority}:{p.date.date().isoformat()}:{first_slug}"
 
 
@@ -128,14 +128,14 @@ def slug_collisions(placements: Sequence[Placement]) -> list[Diagnostic]:
     owners: dict[str, str] = {}
     problems = []
     claims = [(p, p.slug, "slug") for p in placements] + [(p, a, "alias") for p in placements for a in p.aliases]
-    for p, name, kind in claims:
-        other = owners.setdefault(name, p.path)
+    for p, name, kind in claims:  # by the address claimed: an old path may spell a slug's (/articles/x/)
+        other = owners.setdefault(alias_path(name) if kind == "alias" else article_path(name), p.path)
         if other != p.path:
             field = "slug" if kind == "slug" else "aliases"
             hint = ("two articles cannot share a URL; give one of them a different slug: field" if kind == "slug"
                     else "an alias keeps an old URL working; remove it if that URL now belongs to the other article")
             problems.append(Diagnostic(p.path, p.lines.get(field, 1), f"{kind} '{name}' is already used by {other}",
-                                       f"{hint} (both want /articles/{name}/)"))
+                                       f"{hint} (both want /{alias_path(name)})"))
     return problems
 
 
@@ -153,7 +153,7 @@ def structure(config: SiteConfig, published: Iterable[Placement]) -> Structure:
         _terms("author", "Authors", ((p, (p.author,)) for p in newest_first)),
         _groups("audience", "Audiences", config.audiences, ((p, p.audience) for p in newest_first)),
     )
-    redirects = tuple(sorted((article_path(alias), p.slug) for p in newest_first for alias in p.aliases))
+    redirects = tuple(sorted({(alias_path(alias), p.slug) for p in newest_first for alias in p.aliases}))
     return Structure(tuple(slugs), places, taxonomies, redirects)
 
 

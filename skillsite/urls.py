@@ -10,7 +10,7 @@ import functools
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -60,6 +60,83 @@ def heading_anchor(text: str) -> str:
 def article_path(slug: str) -> str:
     """Site path of an article's page."""
     return f"articles/{slug}/"
+
+
+# The first folders and the root files of skillsite's own pages and files: no old address
+# may take them (a redirect page there would replace a page, a feed or the search index).
+_OWN_FOLDERS = frozenset({"category", "tag", "author", "audience", "page", "archive", "search", "pagefind", "static"})
+_OWN_FILES = frozenset({"index.html", "404.html", "feed.xml", "atom.xml", "feed.json", "sitemap.xml", "robots.txt",
+                        "_redirects"})
+_PATH_PUNCTUATION = "-._~!$&'()*+,;=:@"
+_ARTICLE_PATH = re.compile(r"articles/([a-z0-9]+(?:-[a-z0-9]+)*)/")
+_OLD_PATH_HINT = ("list an old slug (lowercase letters, digits and hyphens, e.g. old-post) or an old address on "
+                  "this site, starting with '/' (e.g. /2014/04/07/old-post/)")
+
+
+def alias_problem(alias: str) -> tuple[str, str] | None:
+    """Why ``alias`` cannot be one of an article's old addresses, as (message, hint); None
+    when it can. An alias is an old slug (``interview-tips``: /articles/interview-tips/) or
+    an old path on this site (``/2014/04/07/mind-the-gap/``, ``/blog/post.html``)."""
+    if is_valid_slug(alias):
+        return None
+    shown = f"aliases: '{alias}'"
+    if "://" in alias or alias.startswith("//"):
+        return f"{shown} is a full web address", "keep only its path on this site, e.g. /2014/04/07/old-post/"
+    if "\\" in alias:
+        return f"{shown} uses backslashes", "separate the folders of an old address with '/', e.g. /blog/old-post/"
+    if not alias.startswith("/"):
+        return f"{shown} is neither an old slug nor an old address", _OLD_PATH_HINT
+    if "?" in alias or "#" in alias:
+        return (f"{shown} has a query or a fragment ('?' or '#')",
+                "a redirect answers for a path only: leave out what follows '?' or '#'")
+    segments = unquote(alias[1:]).split("/")
+    if segments[-1] == "":  # a folder: /posts/x/
+        segments.pop()
+    if not segments:
+        return f"{shown} is the home page", "an alias is an old address of this article; the home page is not one"
+    if "" in segments:
+        return f"{shown} has an empty folder name ('//')", "write the old address with single slashes, e.g. /blog/old-post/"
+    if any(segment in (".", "..") for segment in segments):
+        return (f"{shown} climbs out of its folder with '.' or '..'",
+                "write the old address in full, as the browser showed it, e.g. /blog/old-post/")
+    for segment in segments:
+        odd = next((c for c in segment if unicodedata.category(c)[0] not in "LNM" and c not in _PATH_PUNCTUATION), None)
+        if odd is not None:
+            what = "a space" if odd.isspace() else repr(odd) if odd.isprintable() else "an invisible character"
+            return (f"{shown} contains {what}",
+                    "write the old address with letters, digits and - . _ ~ only, as the old site served it")
+        if segment.startswith("."):
+            return f"{shown} names a hidden file or folder ('{segment}')", "such files are never published; remove it"
+    first = segments[0]
+    if first in _OWN_FOLDERS or (len(segments) == 1 and first in _OWN_FILES):
+        return (f"{shown} is an address of this site's own pages or files",
+                "list only addresses the old site used; this one belongs to skillsite")
+    return None
+
+
+def alias_path(alias: str) -> str:
+    """The site path an alias redirects from: ``articles/<slug>/`` for an old slug; for an
+    old path, that path without its leading '/', percent escapes decoded, a folder's
+    index.html dropped and a name without .html made a folder (as Hugo writes an alias and
+    most hosts serve it: /posts/x answers from posts/x/index.html). Valid aliases only."""
+    if not alias.startswith("/"):
+        return article_path(alias)
+    path = unquote(alias[1:])
+    if path.endswith("/index.html") or path == "index.html":
+        return path[: -len("index.html")]
+    if path.endswith((".html", ".htm", "/")):
+        return path
+    return path + "/"
+
+
+def alias_id(alias: str) -> str:
+    """What an article's first alias puts in its feed id: an old slug as written (so ids
+    minted from slugs never change); an old path as the path it redirects from, with its
+    leading '/' (``/2014/04/07/mind-the-gap/``): the spellings of one address (/x, /x/,
+    /x/index.html) give one id, and no old path gives the id of a slug."""
+    path = alias_path(alias)
+    article = _ARTICLE_PATH.fullmatch(path)
+    return article.group(1) if article else "/" + path
 
 
 def listing_path(prefix: str, page: int) -> str:

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from watchfiles import Change
 
+from clients import ARTIFACTS, CHROMIUM_FLAGS, chromium_path, missing
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 # A fixed "now" so that scheduling never depends on the day the tests run.
@@ -64,6 +66,21 @@ def site(tmp_path: Path):
         files = {"site.yaml": MINIMAL_CONFIG, **files}
         return write_tree(tmp_path / "site", files)
     return make
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's, driven by Playwright), one per test module."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Playwright for Python is not installed (pip install -e '.[dev]')")
+    executable = chromium_path()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import time
 import unicodedata
 from pathlib import Path
 
-import pytest
 
 from conftest import MINIMAL_CONFIG, article, write_tree
 from skillsite.printable import printable

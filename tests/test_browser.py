@@ -15,27 +15,13 @@ from pathlib import Path
 import pytest
 
 from skillsite.build import BuildOptions, build
-from clients import ARTIFACTS, CHROMIUM_FLAGS, REPO, axe_script, chromium_path, missing, serve
+from clients import ARTIFACTS, REPO, axe_script, serve
 from conftest import NOW
 
 PHONE, DESKTOP = 375, 1280
 AXE_PAGES = {"home": "", "article": "articles/writing-a-cv-that-gets-read/", "category": "category/jobs/",
              "tag": "tag/interview/", "404": "404.html", "search": "search/?q=interview"}
 SERIOUS = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright for Python is not installed (pip install -e '.[dev]')")
-    executable = chromium_path()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @dataclass(frozen=True, slots=True)

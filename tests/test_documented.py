@@ -118,7 +118,8 @@ def test_every_documented_command_is_run_here():
 
 def test_the_synopsis_names_every_command_and_option_there_is(venv):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    synopsis = readme.split("## The command line", 1)[1].split("```", 2)[1].strip().splitlines()
+    synopsis = readme.split("## The command line", 1)[1].split("```", 2)[1].strip()
+    synopsis = re.sub(r"\n\s+", " ", synopsis).splitlines()  # a long form goes on on indented lines
     forms = {line.split()[1]: set(re.findall(r"--[\w-]+", line)) for line in synopsis}
     listed = run("skillsite --help", venv).stdout
     assert set(forms) == set(re.findall(r"^  (\w+) ", listed.split("Commands:")[1], re.M))
@@ -334,10 +335,12 @@ def test_new_then_check_then_build(venv, sample):
 # --- import ---------------------------------------------------------------------------------------
 
 FORUM_NOTES = [
-    "  note: the forum's time (April 07, 2014, 05:27:47 PM) was taken to be in the site's time zone, Asia/Dhaka",
-    "  note: the 'Source:' line became the source: field (shown as the attribution)",
-    "  note: '?' stands where quotes or apostrophes were probably lost, in the title and 4 line(s): replace them "
-    "with ‘ ’ “ ” where they belong"]
+    f"  {MIND_THE_GAP}: the forum's time (April 07, 2014, 05:27:47 PM) was taken to be in the site's time zone, "
+    "Asia/Dhaka",
+    f"  {MIND_THE_GAP}: the 'Source:' line became the source: field (shown as the attribution)",
+    f"  {MIND_THE_GAP}: '?' stands where quotes or apostrophes were probably lost, in the title and 4 line(s): "
+    "replace them with ‘ ’ “ ” where they belong"]
+DRAFTS_NOTE = ("(publish one by deleting its line 'draft: true', or import again with --publish --overwrite):")
 
 
 def test_import_of_the_forum_post(venv, sample):
@@ -347,18 +350,26 @@ def test_import_of_the_forum_post(venv, sample):
     # the sample site has this very post already (curated by hand): it is never overwritten
     bundled = (sample / MIND_THE_GAP).read_bytes()
     refused = run(IMPORT_FORUM, venv, sample)
-    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.returncode == 1 and refused.stdout == "Imported 0 of 1 file.\n"
     assert refused.stderr.splitlines() == [
-        f"saved-forum-post.txt: not imported: {MIND_THE_GAP} already exists; nothing was written for this file",
-        "1 file not imported."]
+        f"saved-forum-post.txt: error: {MIND_THE_GAP} already exists",
+        "  hint: import it again with --overwrite to replace it, or with --slug NAME to import it under another name",
+        "1 of 1 file not imported."]
     assert (sample / MIND_THE_GAP).read_bytes() == bundled
-    # a site without it: imported, checked and built
+    # a site without it: imported as a draft, checked and built
     (sample / MIND_THE_GAP).unlink()
     done = run(IMPORT_FORUM, venv, sample)
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.splitlines() == [f"saved-forum-post.txt -> {MIND_THE_GAP}", *FORUM_NOTES]
+    assert done.stdout.splitlines() == [f"Imported 1 of 1 file (1 forum post); 1 as drafts {DRAFTS_NOTE}",
+                                        f"  saved-forum-post.txt -> {MIND_THE_GAP}", "Notes (check these):",
+                                        *FORUM_NOTES]
+    imported_draft = f"  draft:     {MIND_THE_GAP} (publish with --drafts, or set draft: false)"
     checked = run("skillsite check", venv, sample)
-    assert (checked.returncode, checked.stdout.splitlines()) == (0, [CHECKED, *HELD_BACK])
+    assert (checked.returncode, checked.stdout.splitlines()) == (0, [CHECKED, HELD_BACK[0], imported_draft,
+                                                                      *HELD_BACK[1:]])
+    built = run("skillsite build", venv, sample)
+    assert built.returncode == 0 and built_line(14, 59, sample / "output").fullmatch(built.stdout.splitlines()[0])
+    run("sed -i '/^draft: true$/d' " + MIND_THE_GAP, venv, sample)  # published, as the summary says
     built = run("skillsite build", venv, sample)
     assert built.returncode == 0 and built_line(15, 60, sample / "output").fullmatch(built.stdout.splitlines()[0])
     page = (sample / "output/articles/mind-the-gap-business-relationship-with-it/index.html").read_text()
@@ -375,9 +386,13 @@ def test_import_of_old_posts_from_the_users_home_folder(venv, sample, tmp_path):
     done = run(IMPORT_POSTS, venv, sample, HOME=str(home))
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == [
-        f"{posts / '2019-03-04-negotiation.md'} -> content/career/negotiation.md",
-        "  note: no author: 'moderator' was used; pass --author or edit it",
-        "  note: not carried over: layout"]
+        f"Imported 1 of 1 file (1 Jekyll); 1 as drafts {DRAFTS_NOTE}",
+        f"  {posts / '2019-03-04-negotiation.md'} -> content/career/negotiation.md",
+        "Notes (check these):",
+        "  content/career/negotiation.md: no author: 'moderator' was used; import with --author NAME or edit it",
+        "  content/career/negotiation.md: its categories (advice) are not categories of this site: --category career "
+        "was used",
+        "  content/career/negotiation.md: not carried over: layout"]
     checked = run("skillsite check", venv, sample)
     assert (checked.returncode, checked.stdout.splitlines()[0]) == (0, "Checked 18 articles: 0 errors, 0 warnings.")
 

@@ -57,14 +57,26 @@ def test_a_path_inside_the_output_is_joined_as_written(tmp_path, relative):
 @pytest.mark.parametrize("field, value, message", [
     ("slug", '"../../etc"', "slug: '../../etc' is not a plain URL name"),
     ("slug", '"a/b"', "slug: 'a/b' is not a plain URL name"),
-    ("aliases", '["..", "ok"]', "aliases: '..' is not a plain URL name"),
-    ("aliases", '["/etc/passwd"]', "aliases: '/etc/passwd' is not a plain URL name"),
+    ("aliases", '["..", "ok"]', "aliases: '..' is neither an old slug nor an old address"),
+    ("aliases", '["/../../etc/passwd"]', "aliases: '/../../etc/passwd' climbs out of its folder with '.' or '..'"),
+    ("aliases", '["/a/%2e%2e/%2E%2E/x/"]', "aliases: '/a/%2e%2e/%2E%2E/x/' climbs out of its folder with '.' or '..'"),
+    ("aliases", '["//etc/passwd"]', "aliases: '//etc/passwd' is a full web address"),
+    ("aliases", '["/a//b/"]', "aliases: '/a//b/' has an empty folder name ('//')"),
+    ("aliases", '["/a\\\\..\\\\b"]', "aliases: '/a\\..\\b' uses backslashes"),
+    ("aliases", '["/a%2F..%2F..%2Fb"]', "aliases: '/a%2F..%2F..%2Fb' climbs out of its folder with '.' or '..'"),
     ("tags", '["..", "ok"]', "tags: '..' has no letters or digits"),
     ("author", '"../.."', "author: '../..' has no letters or digits"),
 ])
 def test_names_that_would_become_paths_outside_the_output_are_refused(site, field, value, message):
     root = site({"content/jobs/a.md": article(**{field: value})})
     assert [p.message for p in load_documents(load_config(root))[1]] == [message]
+
+
+def test_an_old_path_in_aliases_is_written_inside_the_output_at_that_very_path(site):
+    root = site({"content/jobs/a.md": article(aliases='["/etc/passwd", "/x/index.html"]')})
+    build(root, BuildOptions(now=NOW))
+    assert (root / "output/etc/passwd/index.html").is_file() and (root / "output/x/index.html").is_file()
+    assert sorted(p.name for p in root.parent.iterdir()) == ["site"]
 
 
 def test_tags_and_authors_with_slashes_and_dots_become_plain_folder_names(site):

@@ -217,7 +217,7 @@ def test_blames_the_alias_on_its_line_when_it_takes_another_articles_slug(site, 
 
 def test_rejects_an_alias_that_is_the_articles_own_slug(site):
     assert problems(site({A: article(aliases="[a]")})) == [
-        f"{A}:6: error: aliases: 'a' is the article's own slug\n  hint: aliases lists only old slugs; remove this one"
+        f"{A}:6: error: aliases: 'a' is the article's own slug\n  hint: aliases lists only old slugs and addresses; remove this one"
     ]
 
 

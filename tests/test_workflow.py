@@ -1,4 +1,4 @@
-"""A moderator's day: check, new, serve with live reload, scheduling, git dates, import."""
+"""A moderator's day: check, new, serve with live reload, scheduling, git dates (import: test_import.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from skillsite.build import BuildOptions, build
 from skillsite.cli import main
 from clients import ServeProcess
-from conftest import NOW, article, committed, git, write_tree
+from conftest import NOW, article, committed, git
 
 
 def run_cli(*args: str):
@@ -242,130 +242,6 @@ def test_serve_shows_errors_in_the_browser_and_recovers_when_fixed(served):
     assert server.process.poll() is None  # still serving
     server.next_reload(lambda: path.write_text(article("Fixed")))
     assert "<h1>Fixed</h1>" in server.get("articles/a/")[1]
-
-
-# --- import ---------------------------------------------------------------------------------------
-
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds" / "000_1de14dde55b543d9.txt"
-
-JEKYLL_GUIDE = """---
-lang: en
-title: The Legal Side of Open Source
-description: Everything you've ever wondered about the legal side of open source.
-class: legal
-order: 10
-image: /assets/images/cards/legal.png
-related:
-  - contribute
-  - leadership
----
-
-## Understanding the legal implications
-
-Read our [disclaimer](/notices/).
-"""
-
-DOCUSAURUS_DOC = """---
-id: resume
-title: Practical guide to writing FAANG-ready software engineer resumes
-description: Learn how to write a resume that gets you interviews
-keywords: [resume, software engineer resume]
-sidebar_label: Resume preparation
----
-
-import InDocAd from './_components/InDocAd';
-
-<head>
-  <meta property="og:image" content="https://www.techinterviewhandbook.org/social/resume.png" />
-</head>
-
-Your resume is the first impression.
-
-<InDocAd />
-"""
-
-JEKYLL_POST = """---
-layout: post
-title: "Negotiating your first offer"
-categories: [Jobs, advice]
-tags: salary
-date: 2019-03-04 10:20:00 +0100
-permalink: /blog/negotiating-your-first-offer.html
-redirect_from: [/2019/03/negotiation/]
-published: false
----
-Always ask.
-"""
-
-HUGO_TOML = """+++
-title = "Freelance rates"
-date = 2021-06-08T18:45:00+06:00
-lastmod = 2022-01-01T00:00:00+06:00
-draft = false
-tags = ["freelancing"]
-aliases = ["/posts/rates/"]
-author = "Rafiq"
-+++
-Charge for value.
-"""
-
-
-def test_import_turns_the_founding_forum_post_into_an_article_that_builds(site):
-    if not SEED.is_file():
-        pytest.skip(f"the seed article is not beside the checkout ({SEED})")
-    root = site({})
-    result = run_cli("import", str(SEED), "--category", "career", "--site", str(root))
-    assert result.exit_code == 0, result.output
-    target = root / "content/career/mind-the-gap-business-relationship-with-it.md"
-    assert f"-> {target}" in result.output
-    assert "note: '?' stands where quotes or apostrophes were probably lost" in result.output
-    text = target.read_text()
-    assert 'author: "alauddin_azad"' in text and 'date: "2014-04-07T17:27:47"' in text
-    assert "source: \"https://www.linkedin.com/today/post/article/20140404120126-2205502" in text
-    assert "\n- Identify and document the stakeholders and customers of the services\n" in text
-    assert "\n## Who can fulfil it?\n" in text
-    built = build(root, BuildOptions(now=NOW))
-    assert built.articles == 1
-    assert [w for w in built.warnings if w.severity == "error"] == []
-
-
-def test_import_maps_jekyll_docusaurus_and_hugo_front_matter_and_says_what_it_left_out(site, tmp_path):
-    sources = write_tree(tmp_path / "sources", {
-        "_articles/legal.md": JEKYLL_GUIDE, "docs/resume.md": DOCUSAURUS_DOC,
-        "_posts/2019-03-04-negotiation.md": JEKYLL_POST, "content/posts/rates.md": HUGO_TOML,
-    })
-    root = site({})
-    result = run_cli("import", *(str(p) for p in sorted(sources.rglob("*.md"))), "--category", "entrepreneurship",
-                     "--site", str(root))
-    assert result.exit_code == 0, result.output
-    assert "note: not carried over: class, order, related" in result.output
-    assert "note: image '/assets/images/cards/legal.png' is not a full web address and was left out" in result.output
-    assert "note: removed 1 MDX import/export line(s): import InDocAd from './_components/InDocAd';" in result.output
-    assert "note: not carried over: id, sidebar_label" in result.output
-    post = (root / "content/entrepreneurship/negotiating-your-first-offer.md").read_text()
-    assert '"aliases": ' not in post and 'aliases: ["negotiation"]' in post and "draft: true" in post
-    assert 'date: "2019-03-04T10:20:00+01:00"' in post and 'tags: ["salary"]' in post
-    rates = (root / "content/entrepreneurship/rates.md").read_text()
-    assert 'updated: "2022-01-01T00:00:00+06:00"' in rates and 'aliases: ["rates"]' not in rates
-    resume = (root / "content/entrepreneurship/resume.md").read_text()
-    assert 'tags: ["resume", "software engineer resume"]' in resume
-    assert 'summary: "Learn how to write a resume that gets you interviews"' in resume
-    assert "note: 1 link(s) or image(s) start with '/' (e.g. '/notices/'): they pointed into the original site" \
-        in result.output
-    checked = run_cli("check", str(root))  # check finds that very link; nothing else is wrong
-    assert checked.output.startswith("content/entrepreneurship/legal.md:13: error: the link '/notices/' leads to no page")
-    assert "Checked 4 articles: 1 error, 0 warnings." in checked.output
-    again = run_cli("import", str(sources / "docs/resume.md"), "--category", "jobs", "--site", str(root))
-    assert again.exit_code == 0  # another category, another file: allowed
-    once_more = run_cli("import", str(sources / "docs/resume.md"), "--category", "jobs", "--site", str(root))
-    assert once_more.exit_code == 1 and "already exists; nothing was written" in once_more.output
-
-
-def test_import_refuses_a_file_without_a_category_of_the_site(site, tmp_path):
-    source = write_tree(tmp_path, {"post.md": "---\ntitle: X\ncategories: [misc]\n---\nText.\n"}) / "post.md"
-    result = run_cli("import", str(source), "--site", str(site({})))
-    assert result.exit_code == 1
-    assert "not imported: no category of this site among ['misc']: give one with --category" in result.output
 
 
 def test_the_site_workflow_checks_pull_requests_and_publishes_main_hourly():

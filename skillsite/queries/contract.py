@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..feedcontract import Published
 from ..query import Query
 from ..site import feed_guid
-from ..urls import article_path
+from ..urls import alias_path, article_path
 from .content import DOCUMENT, PLACEMENT, RULES
 from .site import PUBLICATION
 
@@ -25,7 +25,7 @@ def _page_owners(ask, _: str) -> dict[str, str]:
     for p in _published(ask):
         owners[article_path(p.slug)] = p.path
         for alias in p.aliases:
-            owners.setdefault(article_path(alias), p.path)
+            owners.setdefault(alias_path(alias), p.path)
     return owners
 
 

@@ -11,6 +11,7 @@ from ..links import dead_links, exists_in
 from ..model import Diagnostic
 from ..outputs.feeds import FEED_FORMATS, Channel, channels, feed_file
 from ..outputs.pages import split_name
+from ..outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE, redirect_map
 from ..outputs.sitemap import robots, sitemap
 from ..query import TOP, Query
 from ..urls import article_path
@@ -78,6 +79,20 @@ def _robots(ask, _: str) -> bytes:
 ROBOTS = Query("robots", TOP, _robots)
 
 
+def _redirect_map(ask, _: str) -> bytes | Diagnostic:
+    own = ask.get(STATIC).files.get(REDIRECT_MAP_FILE)
+    try:
+        own_rules = None if own is None else read_input(ask, own)
+    except InputProblem as problem:
+        return problem.diagnostic
+    redirects = ((old, article_path(slug)) for old, slug in ask.get(STRUCTURE).redirects)
+    return redirect_map(ask.get(CONFIG).base_path, redirects, own_rules) or b""
+
+
+REDIRECT_MAP = Query("redirect-map", TOP, _redirect_map)
+"""``_redirects``: the site's own rules (static/_redirects), then every alias's old path."""
+
+
 def _static_file(ask, path: str) -> bytes | Diagnostic:
     try:
         return read_input(ask, ask.get(STATIC).files[path])
@@ -96,6 +111,8 @@ def _paths(ask, _: str) -> frozenset[str]:
     paths.update(path for channel in ask.get(CHANNELS) for path in feed_paths(channel))
     paths.update(ask.get(STATIC).files)
     paths.update((SITEMAP_FILE, ROBOTS_FILE))
+    if ask.get(STRUCTURE).redirects:
+        paths.add(REDIRECT_MAP_FILE)
     return frozenset(paths)
 
 
@@ -170,5 +187,5 @@ def _problems(ask, _: str) -> Problems:
 PROBLEMS = Query("problems", 30, _problems, Problems)
 """Every problem a build finds."""
 
-QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
+QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, REDIRECT_MAP, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
            ARTICLE_PROBLEMS, PROBLEMS)
