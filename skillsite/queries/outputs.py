@@ -214,7 +214,7 @@ def _problems(ask, _: str) -> Problems:
         problems += found.found
         dead += found.dead_links
     problems += ask.get(SITE_PROBLEMS)
-    return Problems(tuple(problems), tuple(dead))
+    return Problems(tuple(dict.fromkeys(problems)), tuple(dead))  # a linked folder is named once
 
 
 PROBLEMS = Query("problems", 30, _problems, Problems)
