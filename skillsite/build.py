@@ -132,7 +132,8 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
                 raise BuildFailed([replace(warning, severity="error") for warning in warnings])
             # pages kept or made (in parallel), feeds, sitemap, static files; staging folder, search index, swap
             written, search_warnings = write(db, config)
-            forget_gone(db)
+            if any(key.startswith(AGGREGATES) for key in db.log):  # articles, pages or files came or went
+                forget_gone(db)
             feeds = sum(len(feed_paths(channel)) for channel in db.get(CHANNELS))
             result = BuildResult(config.output_dir, len(db.get(STRUCTURE).order), len(db.get(PAGE_LIST)), feeds,
                                  len(written), 0.0, held_back(db.get(PUBLICATION)), (*warnings, *search_warnings),
@@ -178,6 +179,10 @@ def load_documents(config) -> tuple[list, list[Diagnostic]]:
         if read.document is not None:
             documents.append(with_body(read.document, db.reader.read(name, MAX_ARTICLE_BYTES)))
     return documents, problems + list(db.get(SITE_PROBLEMS))
+
+
+AGGREGATES = ("article-files:", "publication:", "page-list:", "channels:", "static:", "images:")
+"""The queries whose values list the articles, pages and files of the site."""
 
 
 def forget_gone(db: Database) -> None:
@@ -232,10 +237,10 @@ def write(db: Database, config) -> tuple[dict, tuple[Diagnostic, ...]]:
         files = _chain(kept, file, files)
         break
     else:
-        paths = {file.path for file in kept}
+        paths = {file.path for file in kept}  # each found as written (see ``known``)
         site_files = {path for path in manifest if not path.startswith(SearchIndex.folder)}
         if paths == site_files and live and all(unchanged_on_disk(output / path, entry)
-                                                for path, entry in manifest.items()):
+                                                for path, entry in manifest.items() if path not in paths):
             return manifest, tuple(_warning(*fields) for fields in store.record("search-warnings") or ())
         files = iter(kept)
     folders = store.record("folders") or {}

@@ -86,8 +86,8 @@ class Reader:
         self._prefix = os.path.join(self.site_dir, "")
         self._records: dict[str, list] = dict(records or {})
         """Display path -> [size, mtime_ns, inode, ctime_ns, recorded_ns, digest]."""
-        self._touched: set[str] = set()
-        self._fresh: set[str] = set()
+        self._taken: set[str] = set()  # read in this process: to be saved
+        self._fresh: set[str] = set()  # read since a worker last sent its records
 
     # --- names -------------------------------------------------------------------------------------
 
@@ -182,7 +182,6 @@ class Reader:
             return MISSING
         known = self._records.get(name)
         if known is not None and known[:4] == _status(status) and status.st_mtime_ns + RACY_NS < known[4]:
-            self._touched.add(name)
             return known[5]
         try:
             return digest(self.read(name))
@@ -226,7 +225,7 @@ class Reader:
         finally:
             os.close(descriptor)
         self._records[name] = [*_status(status), time.time_ns(), digest(data)]
-        self._touched.add(name)
+        self._taken.add(name)
         self._fresh.add(name)
         return data
 
@@ -239,8 +238,8 @@ class Reader:
         return self._unreadable(name, exc)
 
     def records(self) -> dict[str, list]:
-        """The digests taken or confirmed by this reader, with the status they hold for."""
-        return {name: self._records[name] for name in self._touched}
+        """The digests this reader took (by reading), with the status they hold for."""
+        return {name: self._records[name] for name in self._taken}
 
     def fresh_records(self) -> dict[str, list]:
         """The records taken since the last call (a worker sends them to its parent)."""
@@ -251,7 +250,7 @@ class Reader:
     def take(self, records: dict[str, list]) -> None:
         """Records a worker took."""
         self._records.update(records)
-        self._touched.update(records)
+        self._taken.update(records)
 
     # --- git --------------------------------------------------------------------------------------
 

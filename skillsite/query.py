@@ -73,8 +73,9 @@ class Memo:
 
     digest: str
     deps: tuple[tuple[str, str], ...] | None = None
-    """(key, digest) of everything the value was made from; None while only the digest
-    was read from the store."""
+    """(key, digest) of everything the value was made from; None for a memo read from a
+    store that keeps only who depends on what (the reverse edges), not the digests each
+    was made with: a change that reaches it makes it again."""
     value: Any = None
     has_value: bool = False
 
@@ -180,10 +181,12 @@ class Database:
                 batch.append(heapq.heappop(heap)[1])
             stale = []
             for key in batch:
-                memo = self._stored(key, deps=True)
-                if memo is not None and any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
+                memo = self._stored(key)
+                if memo is None:
+                    continue  # nothing to bring up to date: made when asked
+                if memo.deps is None or any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
                     stale.append(key)
-                elif memo is not None:
+                else:
                     self._current.add(key)
             if stratum >= TOP:
                 self._stale.update(stale)
@@ -286,13 +289,12 @@ class Database:
     def _query_of(self, key: str) -> Query | None:
         return self._queries.get(key.partition(":")[0])
 
-    def _stored(self, key: str, deps: bool = False) -> Memo | None:
+    def _stored(self, key: str) -> Memo | None:
         memo = self._memos.get(key)
-        if memo is None or (deps and memo.deps is None):
-            stored = self.store.memo(key)
-            memo = self._memos[key] = stored if stored is not None else None
-            if memo is None:
-                self._memos.pop(key)
+        if memo is None:
+            memo = self.store.memo(key)
+            if memo is not None:
+                self._memos[key] = memo
         return memo
 
     def _current_memo(self, key: str, query: Query, make: bool = True) -> Memo | None:

@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .build import BuildOptions, begin, fewer_collections, forget_gone, open_database, output_files, read_site
+from .build import (AGGREGATES, BuildOptions, begin, fewer_collections, forget_gone, open_database, output_files,
+                    read_site)
 from .config import CONFIG_NAME, load_config
 from .digests import digest
 from .inputs import FILE, GIT_HEAD, TREE, is_debris
@@ -82,7 +83,7 @@ class Preview:
                 if (*problems.found, *problems.dead_links) != self.warnings:  # said again only when they change
                     log_warnings((*problems.found, *problems.dead_links), self.log)
                 files = None if errors else self._files()
-                if files is not None:
+                if files is not None and any(key.startswith(AGGREGATES) for key in db.log):
                     forget_gone(db)
                 self.made = tuple(db.log)
                 db.end()

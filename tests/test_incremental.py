@@ -213,7 +213,7 @@ def cache_files(site: Path) -> list[Path]:
     return sorted((site / CACHE_DIR).glob("*.sqlite"))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty", "another version", "a forged body", "a forged trace",
+@pytest.mark.parametrize("damage", ["garbage", "empty", "another version", "a forged body", "a forged digest",
                                     "a symlink", "a folder"])
 def test_a_damaged_foreign_or_forged_cache_is_set_aside_never_trusted(sample_site, tmp_path, damage):
     build(sample_site, BuildOptions(now=NOW))
@@ -239,8 +239,8 @@ def test_a_damaged_foreign_or_forged_cache_is_set_aside_never_trusted(sample_sit
             elif damage == "a forged body":  # without the key, the forger cannot sign it
                 connection.execute("UPDATE memos SET value = replace(CAST(value AS TEXT), '<p>', "
                                    "'<p><script>alert(1)</script>') WHERE key LIKE 'body:%'")
-            else:
-                connection.execute("UPDATE memos SET deps = '[]' WHERE key LIKE 'page:%'")
+            else:  # a digest changed, as if its page were made of something else
+                connection.execute("UPDATE memos SET digest = 'f' || substr(digest, 2) WHERE key LIKE 'page:%'")
     EDITS["title"](sample_site)
     build(sample_site, BuildOptions(now=NOW))
     assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
