@@ -29,7 +29,7 @@ from .queries.outputs import (ARTICLE_IMAGES, ARTICLE_PROBLEMS, CHANNELS, FEED, 
                               STATIC_FILE, feed_paths)
 from .queries.pages import PAGE, PAGE_LIST
 from .queries.site import LISTING, PLACE, PUBLICATION, STRUCTURE, TAXONOMIES
-from .queries.theme import STATIC, TEMPLATES, compile_all
+from .queries.theme import STATIC
 from .query import Database
 from .outputs.pages import split_name
 from .search import SearchIndex
@@ -267,7 +267,6 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     """Every file of the site, in the order written: pages, feeds, sitemap and robots.txt,
     static files, the output marker. A file the output holds already (``known(path,
     digest)``) comes as a KeptFile, never made again."""
-    compile_all(db.get(TEMPLATES))  # before the page workers fork: they inherit the compiled templates
     names = db.get(PAGE_LIST)
     yield from _files(db, PAGE, names, known, lambda name: split_name(name)[::-1])
     feeds = [path for channel in db.get(CHANNELS) for path in feed_paths(channel)]
@@ -281,7 +280,9 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
         yield from _files(db, REDIRECT_MAP, [""], known, lambda _: (REDIRECT_MAP_FILE, "the redirect map of aliases"))
     yield from _files(db, STATIC_FILE, [path for path in static if path != REDIRECT_MAP_FILE], known,
                       lambda path: (path, f"static file {db.reader.path(static[path])}"))
-    yield output_marker()
+    marker = output_marker()
+    marker_digest = digest(marker.content)
+    yield KeptFile(marker.path, "", marker.origin) if known(marker.path, marker_digest) else marker
 
 
 def _files(db: Database, query, args, known, where) -> Iterator[OutputFile | KeptFile]:
