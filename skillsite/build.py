@@ -221,7 +221,7 @@ def write(db: Database, config) -> tuple[dict, tuple[Diagnostic, ...]]:
         entry = manifest.get(path) if live else None
         if entry is None or entry.get("digest") != file_digest:
             return False
-        if unchanged_on_disk(output / path, entry):
+        if unchanged_on_disk(f"{output}/{path}", entry):
             return True
         try:
             return digest(reader.read(path)) == file_digest
