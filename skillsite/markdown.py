@@ -22,6 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .bodyhazards import body_hazards
 from .bounds import cost_problem
+from .headings import levels_of, place_headings
 from .suggest import articles_named, did_you_mean_file
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
@@ -245,13 +246,15 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     if (too_costly := cost_problem(document)) is not None:  # refused before the parser makes a token
         return RenderedMarkdown("", document.meta.summary or "", (), 0, (too_costly,))
     tokens = md.parse(document.body, {})
-    toc = _shift_headings(tokens)
+    headings = _headings(tokens)
     url_lines = _url_lines(tokens, document.body_line)
     too_deep = nesting_problem(tokens, document)
     warnings: list[Diagnostic] = [too_deep] if too_deep else []
     warnings += body_hazards(tokens, document)
     rewriter = _UrlRewriter(document, targets, url_lines, warnings)
-    html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
+    html, placed = place_headings(sanitize(md.renderer.render(tokens, md.options, {}), rewriter))
+    levels = levels_of([anchor for anchor, _ in headings], placed)
+    toc = tuple(Heading(level, anchor, text) for level, (anchor, text) in zip(levels, headings))
     summary = document.meta.summary or _first_paragraph(tokens)
     return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links))
 
@@ -269,24 +272,11 @@ def _inline_text(token: Token) -> str:
     return "".join(parts)
 
 
-def _shift_headings(tokens: list[Token]) -> tuple[Heading, ...]:
-    """Put the body's headings under the page's <h1>, never skipping a level, and
-    return them for the table of contents."""
-    stack: list[tuple[int, int]] = []  # (level written, level on the page)
-    headings = []
-    for index, token in enumerate(tokens):
-        if token.type != "heading_open":
-            continue
-        written = int(token.tag[1])
-        while stack and stack[-1][0] >= written:
-            stack.pop()
-        level = min(stack[-1][1] + 1, 6) if stack else 2
-        stack.append((written, level))
-        token.tag = f"h{level}"
-        inline = tokens[index + 1]
-        tokens[index + 2].tag = token.tag  # heading_close
-        headings.append(Heading(level, str(token.attrGet("id")), " ".join(_inline_text(inline).split())))
-    return tuple(headings)
+def _headings(tokens: list[Token]) -> list[tuple[str, str]]:
+    """(id, text) of the body's Markdown headings, for the table of contents; their levels
+    are placed with the raw HTML headings once the body is safe HTML (headings.py)."""
+    return [(str(token.attrGet("id")), " ".join(_inline_text(tokens[index + 1]).split()))
+            for index, token in enumerate(tokens) if token.type == "heading_open"]
 
 
 def _url_lines(tokens: list[Token], body_line: int) -> dict[str, deque[int]]:

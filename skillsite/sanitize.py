@@ -56,7 +56,6 @@ _ALIGN_RE = re.compile(r"text-align:\s*(left|right|center)\s*;?")
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 # nh3 serialises canonically: attributes double-quoted, '"' '<' '>' escaped inside values.
 _IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
-_H1 = re.compile(r"<(/?)h1(?=[\s>])")
 _A_WITHOUT_HREF = re.compile(r'<a((?:\s(?!href=)[a-z-]+="[^"]*")*)>(.*?)</a>', re.DOTALL)
 _HREFLANG = re.compile(r'\shreflang="[^"]*"')
 
@@ -107,6 +106,4 @@ def sanitize(html: str, rewrite_url: UrlRewriter) -> str:
     # An image whose address was unusable is dropped whole: <img> without src is invalid.
     cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
     # A link whose address was removed stays readable text, not a link that leads nowhere.
-    cleaned = _A_WITHOUT_HREF.sub(_unlinked, cleaned)
-    # Markdown headings were already placed under the page's <h1>; a pasted <h1> joins them.
-    return _H1.sub(r"<\1h2", cleaned)
+    return _A_WITHOUT_HREF.sub(_unlinked, cleaned)

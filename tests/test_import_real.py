@@ -319,6 +319,55 @@ def test_the_imported_jekyll_posts_are_valid_html(jekyll):
     assert count > 45 and errors == []
 
 
+@pytest.fixture(scope="module")
+def jekyll_docs(tmp_path_factory):
+    root = new_site(tmp_path_factory, "jekyll-docs")
+    result = run_import(root, str(JEKYLL / "docs/_docs"), "--category", "career")
+    return root, result, build(root)
+
+
+class _Headings(HTMLParser):
+    """The level and text of every heading of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.levels, self.texts, self._in = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        if re.fullmatch(r"h[1-6]", tag):
+            self.levels.append(int(tag[1]))
+            self.texts.append("")
+            self._in = True
+
+    def handle_endtag(self, tag):
+        self._in = self._in and not re.fullmatch(r"h[1-6]", tag)
+
+    def handle_data(self, data):
+        if self._in:
+            self.texts[-1] += data
+
+
+def test_jekyll_documentation_pages_place_their_h5_notes_under_their_own_headings(jekyll_docs):
+    root, result, built = jekyll_docs
+    assert result.output.splitlines()[0] == "Imported 8 of 8 files (8 Jekyll):"
+    assert built.articles == 8
+    notes = []  # the text of each <h5> note of the sources (those without Liquid in them)
+    for source in (JEKYLL / "docs/_docs").rglob("*.md"):
+        notes += [html.unescape(re.sub(r"<[^>]+>", "", note)) for note in
+                  re.findall(r"<h5>(.*?)</h5>", source.read_text(encoding="utf-8")) if "{" not in note]
+    shown = []
+    for page in sorted((root / "output/articles").glob("*/index.html")):
+        parser = _Headings()
+        parser.feed(page.read_text(encoding="utf-8"))
+        levels = parser.levels
+        assert levels.count(1) == 1 and levels[0] == 1, (page, levels)  # the title, first, and no other
+        assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:])), (page, levels)
+        shown += parser.texts
+    assert len(notes) == 25 and set(notes) <= set(shown)
+    count, errors = vnu_errors(root / "output")
+    assert count > 8 and errors == []
+
+
 def test_old_jekyll_addresses_redirect_and_links_to_them_lead_to_the_new_pages(jekyll):
     root = jekyll[0]
     output = root / "output"

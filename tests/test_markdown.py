@@ -101,6 +101,15 @@ def test_raw_html_headings_do_not_add_a_second_h1_to_the_page(site):
     assert "h1" not in [tag for tag, _ in elements(rendered.html)]
 
 
+def test_raw_html_headings_are_placed_with_the_markdown_ones_never_skipping_a_level(site):
+    body = ("## Setup\n\n<div class=\"note\">\n  <h5>ProTip: keep it short</h5>\n  <p>A note.</p>\n</div>\n\n"
+            "<h1>Pasted</h1>\n\n#### Under it\n\n<aside markdown=\"1\">\n\n### Inside an aside\n\n</aside>\n")
+    rendered = render(site, body)
+    assert [tag for tag, _ in elements(rendered.html) if tag.startswith("h")] == ["h2", "h3", "h2", "h3", "h3"]
+    assert "<h3>ProTip: keep it short</h3>" in rendered.html and "<h2>Pasted</h2>" in rendered.html
+    assert [(h.level, h.anchor) for h in rendered.toc] == [(2, "setup"), (3, "under-it"), (3, "inside-an-aside")]
+
+
 # --- summary and word count ---------------------------------------------------------------------------
 
 def test_uses_the_summary_field_when_there_is_one(site):
