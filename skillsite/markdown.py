@@ -23,12 +23,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .bodyhazards import body_hazards
 from .bounds import cost_problem
 from .headings import levels_of, place_headings
+from .highlight import highlight_fences, render_fence
 from .suggest import articles_named, did_you_mean_file
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .sanitize import URL_SCHEMES, sanitize
 from .urls import encode_url, heading_anchor, href, resolve_content_link
 
-MARKDOWN_VERSION = "3"
+MARKDOWN_VERSION = "4"
 """Changes whenever the parser's options or plugins change: cached renders depend on it."""
 MAX_NESTING = 100
 """markdown-it's limit on nested blocks (a list counts two: the list and its item). The
@@ -84,7 +85,8 @@ class LinkTargets:
 
 
 def make_markdown() -> MarkdownIt:
-    """The one configured parser: CommonMark, tables, strikethrough, footnotes, heading ids."""
+    """The one configured parser: CommonMark, tables, strikethrough, footnotes, heading ids,
+    code highlighted by Pygments."""
     md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     # Link addresses reach the sanitiser as written, so that one place (_UrlRewriter)
     # checks, resolves and encodes every address, Markdown and raw HTML alike, and can
@@ -95,6 +97,8 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.after("inline", "explicit_heading_ids", _explicit_heading_ids)
     md.core.ruler.after("block", "markdown_in_html", _markdown_in_html)
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("highlight", highlight_fences)
+    md.add_render_rule("fence", render_fence)
     md.core.ruler.at("inline", _inline_with_own_nesting_limit)
     for name in _NEED_CLOSING_BRACKET:
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn

@@ -12,7 +12,9 @@ from collections.abc import Callable
 
 import nh3
 
-POLICY_VERSION = "2"
+from .highlight import BLOCK_CLASS, TOKEN_CLASSES
+
+POLICY_VERSION = "3"
 """Changes whenever the policy below changes: cached renders depend on it."""
 
 ALLOWED_TAGS = frozenset({
@@ -51,6 +53,8 @@ ALLOWED_CLASSES = frozenset({
     "footnotes-sep", "footnotes", "footnotes-list", "footnote-item", "footnote-ref",
     "footnote-backref", "note", "tip", "warning",
 })
+ELEMENT_CLASSES = {"pre": frozenset({BLOCK_CLASS}), "span": TOKEN_CLASSES}
+"""Classes allowed on one element only: a highlighted block's, and its tokens'."""
 _NUMBER_ATTRIBUTES = frozenset({"width", "height", "colspan", "rowspan", "start", "value", "span"})
 _ALIGN_RE = re.compile(r"text-align:\s*(left|right|center)\s*;?")
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
@@ -68,7 +72,7 @@ def _clean_attribute(rewrite_url: UrlRewriter):
         if attribute in URL_ATTRIBUTES:
             return rewrite_url(element, attribute, value)
         if attribute == "class":
-            kept = [c for c in value.split() if c in ALLOWED_CLASSES or (element == "code" and c.startswith("language-"))]
+            kept = [c for c in value.split() if c in _classes_of(element, c)]
             return " ".join(kept) or None
         if attribute == "id":
             return "-".join(value.split()) or None
@@ -83,6 +87,14 @@ def _clean_attribute(rewrite_url: UrlRewriter):
             return f"text-align:{match.group(1)}" if match else None
         return value
     return attribute_filter
+
+
+def _classes_of(element: str, name: str) -> frozenset[str]:
+    """The classes ``element`` may carry (``name``: the one asked about): the theme's, and
+    those highlighted code is made of (highlight.py), each on its own element only."""
+    if element == "code" and name.startswith("language-"):
+        return frozenset((name,))
+    return ELEMENT_CLASSES.get(element, frozenset()) | ALLOWED_CLASSES
 
 
 def _unlinked(match: re.Match) -> str:
@@ -101,7 +113,8 @@ def sanitize(html: str, rewrite_url: UrlRewriter) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
         strip_comments=True,
-        set_tag_attribute_values={"img": {"loading": "lazy"}},
+        # a code block that scrolls sideways can be scrolled from the keyboard too
+        set_tag_attribute_values={"img": {"loading": "lazy"}, "pre": {"tabindex": "0"}},
     )
     # An image whose address was unusable is dropped whole: <img> without src is invalid.
     cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)

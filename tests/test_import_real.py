@@ -36,7 +36,7 @@ TEMPLATE_SYNTAX = re.compile(r"\{%[^%]{0,300}%\}|\{\{[^}]{0,300}\}\}|^[ \t]*:::+
 _SHORTCODE_ESCAPE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
 _HIGHLIGHT = re.compile(r"\{\{<\s*highlight[^>]*>\}\}\n?(.*?)\{\{<\s*/highlight\s*>\}\}"
                         r"|\{%-?\s*highlight[^%]*%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}", re.DOTALL)
-_CODE_BLOCK = re.compile(r"<pre><code[^>]*>(.*?)</code></pre>", re.DOTALL)
+_CODE_BLOCK = re.compile(r"<pre[^>]*><code[^>]*>(.*?)</code></pre>", re.DOTALL)
 _INLINE_CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
 
 

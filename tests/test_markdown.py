@@ -39,12 +39,12 @@ def warnings(rendered: RenderedMarkdown) -> list[str]:
 # --- Markdown -------------------------------------------------------------------------------------
 
 def test_renders_commonmark_paragraphs_emphasis_lists_code_and_quotes(site):
-    body = "Some *em*, **strong** and `code`.\n\n- one\n- two\n\n> quoted\n\n```python\nx = 1 < 2\n```\n"
+    body = "Some *em*, **strong** and `code`.\n\n- one\n- two\n\n> quoted\n\n```pseudocode\nx = 1 < 2\n```\n"
     assert render(site, body).html == (
         "<p>Some <em>em</em>, <strong>strong</strong> and <code>code</code>.</p>\n"
         "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"
         "<blockquote>\n<p>quoted</p>\n</blockquote>\n"
-        '<pre><code class="language-python">x = 1 &lt; 2\n</code></pre>\n'
+        '<pre tabindex="0"><code class="language-pseudocode">x = 1 &lt; 2\n</code></pre>\n'  # one Pygments knows: test_highlight.py
     )
 
 
