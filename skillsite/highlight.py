@@ -12,6 +12,7 @@ light and one for dark reading, each with every colour at 4.5:1 or more on its b
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
@@ -47,26 +48,29 @@ def lexer_for(language: str) -> Lexer | None:
     return None if isinstance(lexer, TextLexer) else lexer
 
 
-def highlight_fences(state) -> None:
-    """markdown-it core rule: the HTML of every fenced block in a known language, kept in
-    its token's meta for ``render_fence``, until MAX_HIGHLIGHTED characters are spent."""
-    budget = MAX_HIGHLIGHTED
-    for token in state.tokens:
-        if token.type != "fence" or not token.info:
-            continue
-        words = unescapeAll(token.info).split(maxsplit=1)  # the language, then attributes (title="a.py")
-        language = words[0] if words else ""
-        lexer = lexer_for(language) if language else None
-        if lexer is None or len(token.content) > budget:
-            continue
-        budget -= len(token.content)
-        token.meta["highlighted"] = (f'<pre class="{BLOCK_CLASS}"><code class="language-{_attribute(language)}">'
-                                     f"{pygments_highlight(token.content, lexer, _FORMATTER)}</code></pre>\n")
+BUDGET = "highlight-budget"
+"""The key of the render environment that holds a ``Budget``: code is highlighted only
+where a render is given one (an import's parse highlights nothing)."""
+
+
+@dataclass(slots=True)
+class Budget:
+    """What is left of one article's MAX_HIGHLIGHTED, shared by its nested renders."""
+
+    left: int = MAX_HIGHLIGHTED
 
 
 def render_fence(self, tokens: list[Token], index: int, options, env) -> str:
-    """markdown-it's fence renderer, taking a highlighted block's HTML where there is one."""
-    return tokens[index].meta.get("highlighted") or self.fence(tokens, index, options, env)
+    """markdown-it's fence renderer, with a block in a language Pygments knows highlighted
+    while the article's budget lasts."""
+    token, budget = tokens[index], (env or {}).get(BUDGET)
+    words = unescapeAll(token.info).split(maxsplit=1) if token.info else []  # language, then title="a.py"...
+    lexer = lexer_for(words[0]) if words and budget is not None else None
+    if lexer is None or len(token.content) > budget.left:
+        return self.fence(tokens, index, options, env)
+    budget.left -= len(token.content)
+    return (f'<pre class="{BLOCK_CLASS}"><code class="language-{_attribute(words[0])}">'
+            f"{pygments_highlight(token.content, lexer, _FORMATTER)}</code></pre>\n")
 
 
 def _attribute(text: str) -> str:
