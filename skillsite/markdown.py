@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .addresses import LinkTargets, UrlRewriter, addresses_by_line
+from .addresses import IMAGE_SUFFIXES, LinkTargets, UrlRewriter, addresses_by_line  # noqa: F401 (asked for here)
 from .bodyhazards import body_hazards
 from .bounds import cost_problem
 from .embeds import embed_videos
@@ -232,7 +232,8 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     levels = levels_of([anchor for anchor, _ in headings], placed)
     toc = tuple(Heading(level, anchor, text) for level, (anchor, text) in zip(levels, headings))
     summary = document.meta.summary or _first_paragraph(tokens)
-    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links))
+    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links),
+                            tuple(dict.fromkeys(rewriter.assets)))
 
 
 def _inline_text(token: Token) -> str:
