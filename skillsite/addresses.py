@@ -16,6 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown_it.token import Token
 
+from .images import ImageInfo
 from .model import Diagnostic, SourceDocument
 from .sanitize import MEDIA_ELEMENTS, URL_SCHEMES
 from .suggest import articles_named, did_you_mean_file
@@ -55,6 +56,11 @@ class LinkTargets:
         if kind == "asset":
             return key if key in self.images else None
         return (self.by_file if kind == "file" else self.by_source).get(key)
+
+    def image(self, question: str) -> ImageInfo | None:
+        """The size and versions of the image file ``asset:<content path>`` or
+        ``static:<output path>``: only the query layer reads files (queries/images.py)."""
+        return None
 
 
 def addresses_by_line(tokens: list[Token], body_line: int) -> dict[str, deque[int]]:
@@ -104,6 +110,9 @@ class UrlRewriter:
         """(address on this site, line) for every link and image kept, for ``check``."""
         self.assets: list[tuple[str, str]] = []
         """(path under the article's page, content path) of each image beside the article."""
+        self.images: dict[str, str] = {}
+        """An image's address as the page has it -> the question that finds its file
+        (``asset:<content path>`` or ``static:<output path>``)."""
 
     def _lookup(self, question: str) -> str | None:
         return self._targets.answer(question)
@@ -121,7 +130,10 @@ class UrlRewriter:
 
     def __call__(self, element: str, attribute: str, value: str) -> str | None:
         self._line = self._line_of(value)
+        beside = len(self.assets)
         url = self._resolve(element, value)
+        if url is not None and element == "img" and attribute == "src":
+            self._note_image(url, self.assets[-1][1] if len(self.assets) > beside else None)
         if url is not None and element in MEDIA_ELEMENTS and urlsplit(url).scheme not in ("", "https"):
             self._warn(value, f"'{value.strip()}' was removed: a video or a sound, its poster and its captions load "
                               "only from https:// addresses or from this site",
@@ -173,6 +185,15 @@ class UrlRewriter:
         if url.startswith("/"):
             return self._repaired(value, self._targets.base_path + url[1:])
         return self._repaired(value, url)
+
+    def _note_image(self, url: str, beside: str | None) -> None:
+        """Keeps which file of the site an image's address shows, if any: beside the
+        article, or (an address under the base URL) in static/."""
+        base = self._targets.base_path
+        if beside is not None:
+            self.images[url] = f"asset:{beside}"
+        elif url.startswith(base) and not url.startswith("//") and not urlsplit(url).scheme:
+            self.images[url] = f"static:{unquote(url[len(base):].partition('#')[0].partition('?')[0])}"
 
     def _beside(self, path: str) -> tuple[str, str] | None:
         """(path under the article's page, content path) of an image that sits in the

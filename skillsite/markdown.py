@@ -20,10 +20,11 @@ from .bounds import cost_problem
 from .embeds import embed_videos
 from .headings import levels_of, place_headings
 from .highlight import BUDGET, Budget, render_fence
+from .images import sized_images
 from .model import Diagnostic, Heading, RenderedMarkdown, SourceDocument
 from .removals import removed_html
 from .sanitize import sanitize
-from .urls import heading_anchor
+from .urls import heading_anchor, href
 
 MARKDOWN_VERSION = "5"
 """Changes whenever the parser's options or plugins change: cached renders depend on it."""
@@ -229,11 +230,14 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     warnings += removed_html(tokens, document)
     rewriter = UrlRewriter(document, targets, url_lines, warnings)
     html, placed = place_headings(sanitize(md.renderer.render(tokens, md.options, env), rewriter))
+    infos = {url: info for url, question in rewriter.images.items() if (info := targets.image(question))}
+    html = sized_images(html, infos.get, lambda path: href(targets.base_path, path))
     levels = levels_of([anchor for anchor, _ in headings], placed)
     toc = tuple(Heading(level, anchor, text) for level, (anchor, text) in zip(levels, headings))
     summary = document.meta.summary or _first_paragraph(tokens)
     return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links),
-                            tuple(dict.fromkeys(rewriter.assets)))
+                            tuple(dict.fromkeys(rewriter.assets)),
+                            tuple(sorted({rewriter.images[url] for url, info in infos.items() if info.versions})))
 
 
 def _inline_text(token: Token) -> str:

@@ -25,7 +25,7 @@ from skillsite.cli import main
 from skillsite.frontmatter import split
 from skillsite.markdown import make_markdown
 from clients import REPO, serve
-from conftest import CORPUS
+from conftest import CORPUS, elements
 from test_validation import vnu_errors
 
 ORIGINALS = CORPUS / "originals"
@@ -179,6 +179,25 @@ def test_every_code_sample_of_the_originals_is_on_its_page(originals):
     assert len(pages) == 61
     assert code_samples(pages) == 194
     assert missing_code(pages, root / "output") == []
+
+
+def test_every_image_of_the_imported_originals_this_site_holds_has_its_size(originals):
+    """Images the import brought beside their articles get width and height; those left on
+    their own sites (avatars) keep their address, unsized: the build downloads nothing."""
+    output = originals[0] / "output"
+    sized, remote, unsized = 0, 0, []
+    for page in sorted(output.rglob("*.html")):
+        for tag, attributes in elements(page.read_text(encoding="utf-8")):
+            if tag != "img":
+                continue
+            if attributes["src"].startswith("https://"):
+                remote += 1
+            elif attributes.get("width") and attributes.get("height"):
+                sized += 1
+            else:
+                unsized.append(f"{page.relative_to(output)}: {attributes['src']}")
+    print(f"\n{sized} images of this site sized, {remote} on other sites")
+    assert sized > 10 and unsized == []
 
 
 def test_the_imported_originals_are_valid_html(originals):
