@@ -24,6 +24,7 @@ from .queries import content, contract, outputs, pages, site, theme
 from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, Options
 from .queries.contract import PUBLISHED, ContractSite
 from .outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE
+from .queries.images import VERSION_FILE, VERSIONS
 from .queries.outputs import (ARTICLE_IMAGES, ARTICLE_PROBLEMS, CHANNELS, FEED, IMAGE_FILE, IMAGES, IS_PUBLISHED,
                               PROBLEMS, REDIRECT_MAP, ROBOTS, ROBOTS_FILE, SITEMAP, SITEMAP_FILE,
                               STATIC_FILE, feed_paths)
@@ -191,7 +192,7 @@ def forget_gone(db: Database) -> None:
     names = db.get(PAGE_LIST)
     for query, args in ((DOCUMENT, articles), (PLACEMENT, articles), (ARTICLE_PROBLEMS, articles),
                         (IS_PUBLISHED, articles), (BODY, published), (ARTICLE, published), (CARD, published),
-                        (ARTICLE_IMAGES, published), (IMAGE_FILE, db.get(IMAGES)),
+                        (ARTICLE_IMAGES, published), (IMAGE_FILE, db.get(IMAGES)), (VERSION_FILE, db.get(VERSIONS)),
                         (PUBLISHED, published), (PLACE, db.get(STRUCTURE).order), (PAGE, names),
                         (LISTING, listings(names)), (STATIC_FILE, db.get(STATIC).files),
                         (FEED, [path for channel in db.get(CHANNELS) for path in feed_paths(channel)])):
@@ -275,6 +276,7 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     yield from _files(db, ROBOTS, [""], known, lambda _: (ROBOTS_FILE, "robots.txt"))
     images = db.get(IMAGES)
     yield from _files(db, IMAGE_FILE, list(images), known, lambda path: (path, f"image {images[path]}"))
+    yield from _files(db, VERSION_FILE, list(db.get(VERSIONS)), known, lambda path: (path, "a smaller version of an image"))
     static = db.get(STATIC).files
     if db.get(STRUCTURE).redirects or REDIRECT_MAP_FILE in static:
         yield from _files(db, REDIRECT_MAP, [""], known, lambda _: (REDIRECT_MAP_FILE, "the redirect map of aliases"))
