@@ -41,14 +41,25 @@ IMAGE_INFO = Query("image-info", 20, _image_info, ImageInfo | None)
 """An image file's size and the widths of its versions, by ``asset:...`` or ``static:...``."""
 
 
+def _article_versions(ask, name: str) -> tuple[tuple[str, str, int], ...]:
+    body = ask.get(BODY, name)
+    found = []
+    for question in body.versioned if body else ():
+        info = ask.get(IMAGE_INFO, question)
+        found.extend((info.version_path(width), question, width) for width in (info.versions if info else ()))
+    return tuple(found)
+
+
+ARTICLE_VERSIONS = Query("article-image-versions", 24, _article_versions, tuple[tuple[str, str, int], ...])
+"""(output path, the question that finds its original, width) of each smaller version an
+article's body offers: kept, so the site's list is made again without rendering bodies."""
+
+
 def _versions(ask, _: str) -> dict[str, tuple[str, int]]:
     found = {}
     for name in ask.get(PUBLICATION).published:
-        body = ask.get(BODY, name)
-        for question in body.versioned if body else ():
-            info = ask.get(IMAGE_INFO, question)
-            for width in info.versions if info else ():
-                found.setdefault(info.version_path(width), (question, width))
+        for path, question, width in ask.get(ARTICLE_VERSIONS, name):
+            found.setdefault(path, (question, width))
     return dict(sorted(found.items()))
 
 
@@ -65,4 +76,4 @@ def _version_file(ask, path: str) -> bytes:
 VERSION_FILE = Query("image-version", TOP, _version_file, costly=True)
 """One smaller version of an image, a WebP file."""
 
-QUERIES = (IMAGE_INFO, VERSIONS, VERSION_FILE)
+QUERIES = (IMAGE_INFO, ARTICLE_VERSIONS, VERSIONS, VERSION_FILE)
