@@ -89,15 +89,17 @@ def select_published(placements: Iterable[Placement], passed: Callable[[datetime
     return Publication(*(tuple(groups[name]) for name in ("published", "drafts", "scheduled", "expired")))
 
 
-def link_targets(base_path: str, published: Iterable[Placement], pages: Iterable = ()) -> LinkTargets:
+def link_targets(base_path: str, published: Iterable[Placement], images: Iterable[str] = (),
+                 pages: Iterable = ()) -> LinkTargets:
     """Where links between published articles (and to the standalone ``pages``,
-    standalone.PageEntry) point."""
+    standalone.PageEntry) point, and which images articles may show from beside them
+    (``images``: content paths)."""
     by_file, by_source = {page.content_path: f"{page.slug}/" for page in pages}, {}
     for p in published:
         by_file[p.content_path] = article_path(p.slug)
         if p.source:
             by_source[p.source] = article_path(p.slug)
-    return LinkTargets(base_path, by_file, by_source)
+    return LinkTargets(base_path, by_file, by_source, frozenset(images))
 
 
 def feed_guid(authority: str, p: Placement | FrontMatter) -> str:
