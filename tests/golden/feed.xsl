@@ -13,7 +13,7 @@
 <meta name="robots" content="noindex"/>
 <meta name="color-scheme" content="light dark"/>
 <title><xsl:value-of select="$title"/> · Feed</title>
-<link rel="stylesheet" href="/board/static/style.css?v=16573188b3"/>
+<link rel="stylesheet" href="/board/static/style.css?v=0fecfaea83"/>
 </head>
 <body>
 <header class="site-header">
