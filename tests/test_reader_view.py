@@ -15,7 +15,7 @@ import pytest
 from clients import ARTIFACTS, REPO, serve
 from conftest import NOW
 from skillsite.build import BuildOptions, build
-from test_browser import serious_violations, wait_for_search_results
+from test_browser import serious_violations, sideways, wait_for_search_results
 
 PHONE, PHONE_HEIGHT, NARROW, DESKTOP = 375, 812, 320, 1280
 SHOTS = {"home": "", "article": "articles/writing-a-cv-that-gets-read/", "category": "category/jobs/",
@@ -94,18 +94,9 @@ def test_the_announcement_is_on_the_home_page_only(browser, sample):
 
 def test_nothing_scrolls_sideways_at_320_px(browser, sample):
     url, output = sample
-    context = browser.new_context(viewport={"width": NARROW, "height": 700})
-    page = context.new_page()
     paths = sorted(p.relative_to(output).as_posix().removesuffix("index.html") for p in output.rglob("*.html"))
     assert len(paths) > 60
-    wide = []
-    for path in paths:
-        page.goto(url + path)
-        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        if scroll > inner:
-            wide.append(f"{path}: {scroll} px")
-    context.close()
-    assert wide == []
+    assert sideways(browser, url, paths, NARROW) == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -177,15 +177,20 @@ def _markdown() -> MarkdownIt:
 # The queries below are asked for published articles only; a change may still reach the
 # memo of an article that is gone or has errors now: it is then None, and forgotten.
 
-def _body(ask, name: str) -> RenderedMarkdown | None:
-    document = ask.get(DOCUMENT, name).document
+def rendered_file(ask, name: str, document, attach_body) -> RenderedMarkdown | None:
+    """The body of the file ``name`` (an article's, or a standalone page's) as safe HTML:
+    ``attach_body(document, raw)`` gives the document with the Markdown of its bytes."""
     if document is None:
         return None
     try:
         raw = read_input(ask, name, MAX_ARTICLE_BYTES)
     except InputProblem:
         return None
-    return render_markdown(_markdown(), with_body(document, raw), _AskedTargets(ask))
+    return render_markdown(_markdown(), attach_body(document, raw), _AskedTargets(ask))
+
+
+def _body(ask, name: str) -> RenderedMarkdown | None:
+    return rendered_file(ask, name, ask.get(DOCUMENT, name).document, with_body)
 
 
 BODY = Query("body", 21, _body, RenderedMarkdown | None, costly=True)

@@ -8,11 +8,10 @@ import functools
 from ..config import Rules
 from ..documents import MAX_ARTICLE_BYTES, too_large
 from ..inputs import OPTIONS, InputProblem, read_input
-from ..markdown import render_markdown
 from ..model import RenderedMarkdown
 from ..query import Query
 from ..standalone import PageEntry, PageMatterReader, PageRead, page_entry, published_pages, read_page, with_page_body
-from .content import ARTICLE_FILES, RULES, _AskedTargets, _markdown
+from .content import ARTICLE_FILES, RULES, rendered_file
 
 
 @functools.lru_cache(maxsize=4)
@@ -52,14 +51,7 @@ STANDALONE_PAGES = Query("standalone-pages", 8, _standalone_pages, tuple[PageEnt
 
 
 def _page_body(ask, name: str) -> RenderedMarkdown | None:
-    document = ask.get(PAGE_DOCUMENT, name).document
-    if document is None:
-        return None
-    try:
-        raw = read_input(ask, name, MAX_ARTICLE_BYTES)
-    except InputProblem:
-        return None
-    return render_markdown(_markdown(), with_page_body(document, raw), _AskedTargets(ask))
+    return rendered_file(ask, name, ask.get(PAGE_DOCUMENT, name).document, with_page_body)
 
 
 PAGE_BODY = Query("page-body", 21, _page_body, RenderedMarkdown | None, costly=True)
