@@ -124,3 +124,22 @@ def test_a_feed_opened_in_the_browser_is_a_styled_page_and_feed_readers_read_eve
     parsed = feedparser.parse((output / feed).read_bytes())
     assert not parsed.bozo
     assert len(parsed.entries) >= 3 and all(entry.title and entry.link for entry in parsed.entries)
+
+
+def test_language_bn_shows_the_sample_site_in_bangla(browser, tmp_path):
+    root = tmp_path / "bn"
+    root.mkdir()
+    (root / "site.yaml").write_text((REPO / "site.yaml").read_text().replace("language: en\n", "language: bn\n"))
+    shutil.copytree(REPO / "content", root / "content")
+    build(root, BuildOptions(now=NOW))
+    with serve(root / "output") as url:
+        page = _page(browser, url + SHOTS["article"])
+        assert page.locator("html").get_attribute("lang") == "bn"
+        assert page.locator(".site-nav-toggle").inner_text().strip() == "মেনু"
+        assert page.locator("article time").first.inner_text() == "১০ জুলাই, ২০১৯"
+        assert serious_violations(page) == []
+        page.screenshot(path=ARTIFACTS / f"reader-article-bn-{PHONE}-light.png")
+        page.goto(url)
+        assert page.locator(".section-more a").first.inner_text() == "Career বিভাগের সব লেখা (৪টি)"
+        page.screenshot(path=ARTIFACTS / f"reader-home-bn-{PHONE}-light.png")
+        page.context.close()
