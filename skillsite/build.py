@@ -20,7 +20,7 @@ from .lock import LOCK_FILE, build_lock
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .published import published_contract
 from .parallel import default_jobs
-from .queries import content, contract, outputs, pages, site, theme
+from .queries import content, contract, outputs, pages, site, standalone, theme
 from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, Options
 from .queries.contract import PUBLISHED, ContractSite
 from .outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE
@@ -38,8 +38,8 @@ from .site import HeldBack, held_back
 from .store import CACHE_DIR, MemoryStore, SqliteStore
 from .writer import output_marker, refuse_dangerous_output, restore_parked_output, unchanged_on_disk, write_site
 
-QUERIES = (*INPUT_QUERIES, *content.QUERIES, *site.QUERIES, *theme.QUERIES, *pages.QUERIES, *outputs.QUERIES,
-           *contract.QUERIES)
+QUERIES = (*INPUT_QUERIES, *content.QUERIES, *standalone.QUERIES, *site.QUERIES, *theme.QUERIES, *pages.QUERIES,
+           *outputs.QUERIES, *contract.QUERIES)
 """Every query of a build."""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from .authors import Undeclared, by_key, undeclared
 from .build import BuildOptions, begin, open_database, read_site
 from .model import Diagnostic
 from .printable import printable
@@ -33,6 +34,9 @@ class CheckResult:
     """Article files checked (those with errors too)."""
     held_back: tuple[HeldBack, ...]
     """What a build now would hold back."""
+    undeclared_authors: tuple[Undeclared, ...] = ()
+    """Author names articles write that site.yaml's ``authors:`` does not declare (valid:
+    shown as written; listed so a moderator can give them a name and a bio)."""
 
     @property
     def errors(self) -> int:
@@ -54,7 +58,8 @@ def check_site(site_dir: Path, now: datetime, against: str | None = None) -> Che
         # what a build now would hold back (check itself publishes everything, to check it)
         placements = [p for p in (db.get(PLACEMENT, name) for name in names) if p is not None]
         passed = set(db.get(SCHEDULE)[:db.get(EPOCH)])
-        return CheckResult(tuple(found), len(names), held_back(select_published(placements, passed.__contains__)))
+        return CheckResult(tuple(found), len(names), held_back(select_published(placements, passed.__contains__)),
+                           undeclared(by_key(config.authors), placements))
     finally:
         db.end()
 

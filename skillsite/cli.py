@@ -142,6 +142,9 @@ def check_command(site_dir: Path, output_format: str, strict: bool, against: str
                f"{_count(warnings, 'warning')}.", err=failed)
     for line in _held_back(result.held_back):
         click.echo(line)
+    for author in result.undeclared_authors:
+        click.echo(f"  author not in site.yaml's authors: {printable(author.name)} "
+                   f"({printable(author.path)}:{author.line}; shown as written)")
     sys.exit(1 if failed else 0)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import schema
+from .authors import Author, read_authors
 from .model import BuildFailed, Diagnostic
 from .schema import FieldProblem
 from .urls import is_valid_slug
@@ -81,6 +82,8 @@ class SiteConfig:
     """IANA time zone for dates written without an offset, and for display."""
     audiences: tuple[Group, ...] = ()
     """The reader groups articles can address."""
+    authors: tuple[Author, ...] = ()
+    """The authors site.yaml declares (names, bios, links, avatars)."""
     menu: tuple[MenuItem, ...] = ()
     """The main menu, shown on every page."""
     announcement: str = ""
@@ -234,6 +237,7 @@ class _ConfigReader:
             "timezone": self._timezone,
             "categories": lambda n: self._groups(n, "categories"),
             "audiences": lambda n: self._groups(n, "audiences"),
+            "authors": lambda n: read_authors(n, self._fields),
             "menu": self._menu,
             "announcement": lambda n: schema.one_line(n, "announcement") or "",
             "per_page": lambda n: schema.integer(n, "per_page"),

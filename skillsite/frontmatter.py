@@ -16,7 +16,7 @@ from .model import Diagnostic, FrontMatter
 from .schema import FieldProblem, did_you_mean
 from .urls import alias_path, alias_problem, article_path, is_valid_slug, term_key
 from .yamlfields import read_fields
-from .yamlread import Node, Scalar, given_twice
+from .yamlread import Node, Scalar, Sequence, given_twice
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _URI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
@@ -123,6 +123,11 @@ def _without_escaped_controls(value, key: Scalar, path: str, problems: list[Diag
 class FrontMatterReader:
     """Validates one article's front matter against the schema and the site's config."""
 
+    required: tuple[str, ...] = REQUIRED
+    """The fields every file must have."""
+    where = "front matter"
+    """What messages call the fields."""
+
     def __init__(self, config: SiteConfig):
         self._config = config
         self._categories = {c.key for c in config.categories}
@@ -131,7 +136,7 @@ class FrontMatterReader:
         self._fields: dict[str, Callable[[Node], object]] = {
             "title": self._title,
             "date": lambda n: schema.moment(n, "date", zone),
-            "author": lambda n: self._term_name(n, "author"),
+            "author": self._authors,
             "category": self._category,
             "tags": self._tags,
             "audience": self._audience,
@@ -145,6 +150,7 @@ class FrontMatterReader:
             "source": lambda n: schema.http_url(n, "source"),
             "image": lambda n: schema.http_url(n, "image", allow_site_path=True),
             "lang": self._lang,
+            "pinned": lambda n: schema.boolean(n, "pinned"),
         }
 
     @property
@@ -181,7 +187,7 @@ class FrontMatterReader:
                 values[name] = _without_escaped_controls(value, key, path, problems)
         problems += garbled_fields(values, lines, path)
         written = read.unread | misplaced  # fields there, but unreadable or below the front matter
-        for name in REQUIRED:
+        for name in self.required:
             if name not in values and name not in written and not any(d.message.startswith(f"{name}:") for d in problems):
                 where = lines.get(name, 2)
                 what = "is empty" if name in lines else "is missing"
@@ -197,7 +203,12 @@ class FrontMatterReader:
         problems.extend(self._order_problems(values, lines, path))
         if any(p.severity == "error" for p in problems):
             return None, lines, problems
-        return FrontMatter(**values), lines, problems
+        return self._value(values), lines, problems
+
+    @staticmethod
+    def _value(values: dict):
+        values["authors"] = values.pop("author")
+        return FrontMatter(**values)
 
     def _meant(self, key: Scalar, path: str, lines: dict[str, int], problems: list[Diagnostic]) -> str | None:
         """The field an unknown name stands for where it is one written in capitals or with
@@ -205,7 +216,7 @@ class FrontMatterReader:
         unknown field, said here)."""
         name = without_hidden(key.text).lower()
         if name not in self._fields:
-            problem = schema.unknown_key_problem(key, self._fields, "front matter")
+            problem = schema.unknown_key_problem(key, self._fields, self.where)
             problems.append(Diagnostic(path, problem.line, problem.message, problem.hint))
             return None
         if name in lines:
@@ -270,14 +281,26 @@ class FrontMatterReader:
             _fits_a_folder(term_key(value), value, "tags", _entry_line(node, index))
         return values
 
-    def _term_name(self, node: Node, name: str) -> str | None:
-        value = schema.one_line(node, name)
-        if value is not None and not term_key(value):
-            raise FieldProblem(node.line, f"{name}: '{value}' has no letters or digits",
-                               f"write the {name}'s name or username")
-        if value is not None:
-            _fits_a_folder(term_key(value), value, name, node.line)
-        return value
+    def _authors(self, node: Node) -> tuple[str, ...] | None:
+        """One name, or a list of names: ``author: [nasrin_akter, rafiq_islam]``."""
+        if not isinstance(node, (Scalar, Sequence)):
+            raise FieldProblem(node.line, "author: must be a name or a list of names, not a set of fields",
+                               "write author: nasrin_akter, or author: [nasrin_akter, rafiq_islam]; an author's "
+                               "display name, bio and link go in site.yaml's authors:")
+        if isinstance(node, Scalar):
+            value = schema.one_line(node, "author")
+            names, lines = ((value,), [node.line]) if value is not None else ((), [])
+        else:
+            names = schema.text_list(node, "author", "nasrin_akter, rafiq_islam")
+            lines = [_entry_line(node, index) for index in range(len(names))]
+        for name, line in zip(names, lines):
+            if not term_key(name):
+                raise FieldProblem(line, f"author: '{name}' has no letters or digits",
+                                   "write the author's name or username (or their key in site.yaml's authors:)")
+            _fits_a_folder(term_key(name), name, "author", line)
+        if len({term_key(name) for name in names}) < len(names):
+            raise FieldProblem(node.line, "author: names the same author twice", "list each author once")
+        return names or None
 
     def _slug(self, node: Node) -> str:
         value = schema.one_line(node, "slug")
@@ -333,6 +356,6 @@ def _entry_line(node: Node, index: int) -> int:
 _REQUIRED_HINTS = {
     "title": "add the headline, e.g. title: Preparing for your first interview",
     "date": "add the publication date, e.g. date: 2024-03-05 10:30",
-    "author": "add the author's name or username, e.g. author: moderator",
+    "author": "add the author's name or username, e.g. author: moderator (several: author: [nasrin_akter, rafiq_islam])",
     "category": "add one of the site's categories, e.g. category: jobs",
 }

@@ -57,8 +57,8 @@ class FrontMatter:
     """The headline."""
     date: datetime
     """First publication, time-zone aware."""
-    author: str
-    """The author's name as written."""
+    authors: tuple[str, ...]
+    """The authors' names (or site.yaml keys) as written, the first first."""
     category: str
     """Key of one of site.yaml's categories."""
     slug: str
@@ -85,6 +85,13 @@ class FrontMatter:
     """URL of a picture for sharing."""
     lang: str | None = None
     """BCP 47 language tag when it differs from the site's."""
+    pinned: bool = False
+    """Kept on top of its category's listing and the home page until unpinned."""
+
+    @property
+    def author(self) -> str:
+        """The first author, as written."""
+        return self.authors[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +137,7 @@ class Placement:
     date: datetime
     category: str
     tags: tuple[str, ...]
-    author: str
+    authors: tuple[str, ...]
     audience: tuple[str, ...]
     aliases: tuple[str, ...]
     draft: bool
@@ -138,6 +145,7 @@ class Placement:
     id: str | None
     source: str | None
     lines: Mapping[str, int]
+    pinned: bool = False
     """The lines of its fields, for messages about collisions."""
 
 
@@ -153,11 +161,12 @@ class Card:
     modified: datetime
     """``updated`` (from front matter or git) when set, else ``date``."""
     reading_minutes: int
-    author_key: str
+    author_keys: tuple[str, ...]
     category: str
     tag_keys: tuple[str, ...]
     lang: str | None
     draft: bool
+    pinned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,10 +175,10 @@ class Place:
 
     source_path: str
     """Its file."""
-    previous: str | None
-    """Slug of the next-older article."""
-    next: str | None
-    """Slug of the next-newer article."""
+    older: str | None
+    """Slug of the next-older article of its category."""
+    newer: str | None
+    """Slug of the next-newer article of its category."""
     related: tuple[str, ...]
     """Slugs of the articles most like it (shared tags, then category), most alike first."""
 
@@ -229,8 +238,8 @@ class Article:
     """Headings, for a table of contents."""
     reading_minutes: int
     """Estimated reading time."""
-    author_key: str
-    """Key of the author's term."""
+    author_keys: tuple[str, ...]
+    """Keys of its authors' terms, the first first."""
     tag_keys: tuple[str, ...]
     """Keys of its tag terms, in the order written."""
     @property
@@ -303,6 +312,8 @@ class Structure:
     """Categories, tags, authors and audiences."""
     redirects: tuple[tuple[str, str], ...]
     """(old site path, slug of the article it moved to) for every alias."""
+    pinned: tuple[str, ...] = ()
+    """Slugs of the pinned articles, newest first."""
 
     def taxonomy(self, key: str) -> Taxonomy:
         """The taxonomy whose URL prefix is ``key``."""

@@ -63,8 +63,8 @@ def placement(document: SourceDocument) -> Placement:
     """What decides the article's place in the site (see model.Placement)."""
     meta = document.meta
     return Placement(document.path, document.content_path, meta.slug, meta.date, meta.category, meta.tags,
-                     meta.author, meta.audience, meta.aliases, meta.draft, meta.expires, meta.id, meta.source,
-                     document.field_lines)
+                     meta.authors, meta.audience, meta.aliases, meta.draft, meta.expires, meta.id, meta.source,
+                     document.field_lines, meta.pinned)
 
 
 def schedule(placements: Iterable[Placement]) -> tuple[datetime, ...]:
@@ -89,10 +89,12 @@ def select_published(placements: Iterable[Placement], passed: Callable[[datetime
     return Publication(*(tuple(groups[name]) for name in ("published", "drafts", "scheduled", "expired")))
 
 
-def link_targets(base_path: str, published: Iterable[Placement], images: Iterable[str] = ()) -> LinkTargets:
-    """Where links between published articles point, and which images articles may show
-    from beside them (``images``: content paths)."""
-    by_file, by_source = {}, {}
+def link_targets(base_path: str, published: Iterable[Placement], images: Iterable[str] = (),
+                 pages: Iterable = ()) -> LinkTargets:
+    """Where links between published articles (and to the standalone ``pages``,
+    standalone.PageEntry) point, and which images articles may show from beside them
+    (``images``: content paths)."""
+    by_file, by_source = {page.content_path: f"{page.slug}/" for page in pages}, {}
     for p in published:
         by_file[p.content_path] = article_path(p.slug)
         if p.source:
@@ -145,17 +147,30 @@ def structure(config: SiteConfig, published: Iterable[Placement]) -> Structure:
     newest_first = sorted(published, key=lambda p: (-p.date.timestamp(), p.slug))
     slugs = [p.slug for p in newest_first]
     related = _related(newest_first)
-    last = len(slugs) - 1
-    places = {p.slug: Place(p.path, slugs[index + 1] if index < last else None, slugs[index - 1] if index else None,
-                            related[index]) for index, p in enumerate(newest_first)}
+    by_category: dict[str, list[str]] = defaultdict(list)
+    for p in newest_first:
+        by_category[p.category].append(p.slug)
+    neighbours = {}
+    for members in by_category.values():  # older and newer within the category: a reader stays on its subject
+        last = len(members) - 1
+        for index, slug in enumerate(members):
+            neighbours[slug] = (members[index + 1] if index < last else None, members[index - 1] if index else None)
+    places = {p.slug: Place(p.path, *neighbours[p.slug], related[index]) for index, p in enumerate(newest_first)}
     taxonomies = (
         _groups("category", "Categories", config.categories, ((p, (p.category,)) for p in newest_first)),
         _terms("tag", "Tags", ((p, p.tags) for p in newest_first)),
-        _terms("author", "Authors", ((p, (p.author,)) for p in newest_first)),
+        _terms("author", "Authors", ((p, p.authors) for p in newest_first)),
         _groups("audience", "Audiences", config.audiences, ((p, p.audience) for p in newest_first)),
     )
     redirects = tuple(sorted({(alias_path(alias), p.slug) for p in newest_first for alias in p.aliases}))
-    return Structure(tuple(slugs), places, taxonomies, redirects)
+    pinned = tuple(p.slug for p in newest_first if p.pinned)
+    return Structure(tuple(slugs), places, taxonomies, redirects, pinned)
+
+
+def pinned_first(slugs: Sequence[str], pinned: Sequence[str]) -> tuple[str, ...]:
+    """``slugs`` (newest first) with the pinned ones among them on top, newest first."""
+    held = set(pinned)
+    return (*(slug for slug in slugs if slug in held), *(slug for slug in slugs if slug not in held))
 
 
 def _related(newest_first: list[Placement], count: int = RELATED_COUNT, window: int = RELATED_WINDOW
@@ -217,7 +232,8 @@ def article(authority: str, document: SourceDocument, body: RenderedMarkdown) ->
     meta = document.meta
     return Article(meta=meta, source_path=document.path, path=article_path(meta.slug),
                    guid=feed_guid(authority, meta), summary=body.summary, toc=body.toc,
-                   reading_minutes=reading_minutes(body.words), author_key=term_key(meta.author),
+                   reading_minutes=reading_minutes(body.words),
+                   author_keys=tuple(term_key(name) for name in meta.authors),
                    tag_keys=tuple(dict.fromkeys(term_key(t) for t in meta.tags)))
 
 
@@ -225,7 +241,7 @@ def card(article: Article) -> Card:
     """What listings show of ``article``."""
     meta = article.meta
     return Card(meta.title, article.path, article.summary, meta.date, article.last_modified, article.reading_minutes,
-                article.author_key, meta.category, article.tag_keys, meta.lang, meta.draft)
+                article.author_keys, meta.category, article.tag_keys, meta.lang, meta.draft, meta.pinned)
 
 
 def paginate(first_path: str, slugs: tuple[str, ...], per_page: int) -> tuple[Pager, ...]:

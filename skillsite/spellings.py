@@ -27,7 +27,7 @@ def spelling_clashes(placements: Iterable[Placement]) -> list[Diagnostic]:
     not reported."""
     placements = tuple(placements)
     problems = []
-    for taxonomy, names_of in (("tag", lambda p: p.tags), ("author", lambda p: (p.author,))):
+    for taxonomy, names_of in (("tag", lambda p: p.tags), ("author", lambda p: p.authors)):
         users: dict[str, dict[str, list[Placement]]] = defaultdict(lambda: defaultdict(list))
         for placement in placements:
             for name in dict.fromkeys(names_of(placement)):

@@ -64,13 +64,19 @@ def article_path(slug: str) -> str:
 
 # The first folders and the root files of skillsite's own pages and files: no old address
 # may take them (a redirect page there would replace a page, a feed or the search index).
-_OWN_FOLDERS = frozenset({"category", "tag", "author", "audience", "page", "archive", "search", "pagefind", "static"})
-_OWN_FILES = frozenset({"index.html", "404.html", "feed.xml", "atom.xml", "feed.json", "sitemap.xml", "robots.txt",
-                        "_redirects"})
+_OWN_FOLDERS = frozenset({"category", "tag", "author", "audience", "page", "archive", "search", "pagefind", "static",
+                          "subscribe"})
+_OWN_FILES = frozenset({"index.html", "404.html", "feed.xml", "atom.xml", "feed.json", "feed.xsl", "sitemap.xml",
+                        "robots.txt", "_redirects"})
 _PATH_PUNCTUATION = "-._~!$&'()*+,;=:@"
 _ARTICLE_PATH = re.compile(r"articles/([a-z0-9]+(?:-[a-z0-9]+)*)/")
 _OLD_PATH_HINT = ("list an old slug (lowercase letters, digits and hyphens, e.g. old-post) or an old address on "
                   "this site, starting with '/' (e.g. /2014/04/07/old-post/)")
+
+
+def own_folders() -> frozenset[str]:
+    """The first folders of skillsite's own pages, ``articles`` included: no page may take them."""
+    return _OWN_FOLDERS | {"articles"}
 
 
 def alias_problem(alias: str) -> tuple[str, str] | None:

@@ -101,6 +101,7 @@ def corpus_site(tmp_path_factory) -> Path:
         pytest.skip(f"the real-world corpus is not beside the checkout ({CORPUS})")
     root = tmp_path_factory.mktemp("corpus")
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "content" / "pages", root / "content" / "pages")  # the menu links them
     # originals/ holds the same collections as Jekyll and Docusaurus read them: the importer's input
     for collection in sorted(p for p in CORPUS.iterdir() if p.is_dir() and p.name != "originals"):
         for article in sorted(collection.rglob("*.md")):

@@ -22,7 +22,7 @@ from skillsite.model import BuildFailed, Diagnostic, SourceDocument
 
 A = "content/jobs/a.md"
 FIELDS_HINT = ("fields allowed in front matter: aliases, audience, author, category, date, draft, expires, "
-               "id, image, lang, slug, source, summary, tags, title, updated")
+               "id, image, lang, pinned, slug, source, summary, tags, title, updated")
 DHAKA = timezone(timedelta(hours=6))
 
 
@@ -91,7 +91,7 @@ def test_reports_every_missing_required_field_with_a_hint(site):
     assert problems(site({A: front("summary: Only a summary.")})) == [
         f"{A}:2: error: title: is missing\n  hint: add the headline, e.g. title: Preparing for your first interview",
         f"{A}:2: error: date: is missing\n  hint: add the publication date, e.g. date: 2024-03-05 10:30",
-        f"{A}:2: error: author: is missing\n  hint: add the author's name or username, e.g. author: moderator",
+        f"{A}:2: error: author: is missing\n  hint: add the author's name or username, e.g. author: moderator (several: author: [nasrin_akter, rafiq_islam])",
         f"{A}:2: error: category: is missing\n  hint: add one of the site's categories, e.g. category: jobs",
     ]
 
@@ -160,8 +160,9 @@ def test_rejects_updated_or_expires_before_the_date(site, field, value, expected
 @pytest.mark.parametrize("field, value, line, expected", [
     ("tags", "interview", 6, "tags: must be a list, not 'interview'\n"
                              "  hint: write it in brackets: tags: [interview]"),
-    ("author", "[ann, bob]", 4, "author: must be text, not a list\n"
-                                "  hint: write it on one line, e.g. author: some text"),
+    ("author", "{name: ann}", 4, "author: must be a name or a list of names, not a set of fields\n"
+                                 "  hint: write author: nasrin_akter, or author: [nasrin_akter, rafiq_islam]; an "
+                                 "author's display name, bio and link go in site.yaml's authors:"),
     ("source", "ftp://example.org/a", 6, "source: 'ftp://example.org/a' is not a web address\n"
                                          "  hint: use a full http:// or https:// address"),
     ("lang", "english!", 6, "lang: 'english!' is not a language tag\n"

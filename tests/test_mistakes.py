@@ -162,7 +162,7 @@ CATALOGUE = [
     Mistake("unknown-field", good("tag: [cv]"), (
         e(6, "unknown field 'tag' (did you mean 'tags'?)",
           "fields allowed in front matter: aliases, audience, author, category, date, draft, expires, id, image, lang, "
-          "slug, source, summary, tags, title, updated"),)),
+          "pinned, slug, source, summary, tags, title, updated"),)),
     Mistake("field-given-twice", good("title: Another title"), (
         e(6, "'title' is given twice (lines 2 and 6)", "keep one 'title:' line and delete the other"),)),
     Mistake("a-wrapped-title", fm("title: A long title that", "wraps onto the next line", DATE, AUTHOR, CATEGORY), (
@@ -222,7 +222,7 @@ CATALOGUE = [
     Mistake("draft-yes", good("draft: yes"), (
         e(6, "draft: must be true or false, not 'yes'", "write draft: true or draft: false"),)),
     Mistake("empty-author", fm("title: A title", DATE, "author:", CATEGORY), (
-        e(4, "author: is empty", "add the author's name or username, e.g. author: moderator"),)),
+        e(4, "author: is empty", "add the author's name or username, e.g. author: moderator (several: author: [nasrin_akter, rafiq_islam])"),)),
     # --- the article's text -----------------------------------------------------------------------
     Mistake("paragraphs-indented-with-tabs", good(body="\tWhen you prepare for an interview, read about the company "
                                                        "first.\n\n\tThen practise your answers out loud, with a friend.\n"), (
@@ -383,7 +383,7 @@ def test_past_a_syntax_error_a_missing_field_is_still_missing_and_a_broken_one_i
         e(2, "title: the value has a colon and a space in it (position 12), which reads as the start of another field",
           QUOTE_IT + 'title: "Jobs: a guide"'),
         e(4, "tags: the list opened with [ at position 7 is never closed", "end it with ] on the same line: tags: [cv]"),
-        e(2, "author: is missing", "add the author's name or username, e.g. author: moderator"),
+        e(2, "author: is missing", "add the author's name or username, e.g. author: moderator (several: author: [nasrin_akter, rafiq_islam])"),
         e(2, "category: is missing", "add one of the site's categories, e.g. category: jobs"),
     ]
 

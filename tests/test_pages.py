@@ -44,7 +44,7 @@ def test_related_articles_share_tags_first_then_the_category_and_ties_go_to_the_
     build(root, BuildOptions(now=NOW))
     html = page(root, "articles/subject")
     related = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
-    titles = re.findall(r'<a href="[^"]+">([^<]+)</a>', related)
+    titles = re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a>', related)
     assert titles == ["Two tags", "One tag, new", "One tag, old"]
     unrelated = page(root, "articles/unrelated")
     assert '<section class="related"' not in unrelated
@@ -53,9 +53,9 @@ def test_related_articles_share_tags_first_then_the_category_and_ties_go_to_the_
 def test_audience_pages_are_headed_for_their_readers_and_listed_with_counts(site):
     root = site({"content/jobs/a.md": article("A", audience="[jobseekers]")})
     build(root, BuildOptions(now=NOW))
-    assert '<h1 class="listing-title">For jobseekers</h1>' in page(root, "audience/jobseekers")
+    assert '<h1 class="listing-title"><bdi>For jobseekers</bdi></h1>' in page(root, "audience/jobseekers")
     index = page(root, "audience")
-    assert ('<a href="/audience/jobseekers/">For jobseekers</a> <span class="count">1'
+    assert ('<a href="/audience/jobseekers/"><bdi>For jobseekers</bdi></a> <span class="count">1'
             '<span class="visually-hidden"> article</span></span>') in index
     assert '<span class="count">0<span class="visually-hidden"> articles</span></span>' in index
 

@@ -264,6 +264,7 @@ LEARNING = "content/career/learning-new-skills-online.md"
 DRAFT = "content/jobs/salary-negotiation-scripts.md"
 SCHEDULED = "content/career/career-fair-guide-coming-soon.md"
 GRADUATES = "content/jobs/job-search-plan-for-fresh-graduates.md"
+ABOUT = "content/pages/about.md"
 LONG_TEXT = "\n" + " ".join(["word"] * 900) + "\n"
 
 SINGLE = {
@@ -293,12 +294,12 @@ SINGLE = {
     "title of the scheduled article": edit(SCHEDULED, 'title: "Coming Soon', 'title: "Soon'),
     # fields of _placement: the site is made again
     "author spelling": edit(CV, "author: nasrin_akter", "author: Nasrin_Akter"),
-    "tag spelling (ties pick the first)": edit(CV, "tags: [resume,", "tags: [Resume,"),
-    "tag spelling in both": both(edit(CV, "tags: [resume,", "tags: [Resume,"),
-                                 edit(CV_OR_RESUME, "tags: [resume,", "tags: [Resume,")),
+    "tag spelling (ties pick the first)": edit(CV, "tags: [Resume,", "tags: [resume,"),
+    "tag spelling in both": both(edit(CV, "tags: [Resume,", "tags: [resume,"),
+                                 edit(CV_OR_RESUME, "tags: [Resume,", "tags: [resume,")),
     "audience": edit(CV, "audience: [jobseekers, students, learners]", "audience: [jobseekers]"),
-    "tags reordered": edit(CV, "tags: [resume, job-search, fresh-graduates]",
-                           "tags: [fresh-graduates, resume, job-search]"),
+    "tags reordered": edit(CV, "tags: [Resume, Job search, Fresh graduates]",
+                           "tags: [Fresh graduates, Resume, Job search]"),
     "same instant, other offset": edit(CV, "date: 2019-07-10T10:30:00+06:00", "date: 2019-07-10T04:30:00+00:00"),
     "swap two files": swap(CV, CV_OR_RESUME),
     "move to another category folder": move(CV, "content/career/writing-a-cv-that-gets-read.md"),
@@ -320,6 +321,20 @@ SINGLE = {
                                              edit(CV, "\n## ", "\n![A CV](cv-photo.png)\n\n## ")),
     "a large photo in static/": both(write_bytes("static/images/cv.png", picture(1300, 800, "navy")),
                                      edit(CV, "\n## ", "\n![A CV](/images/cv.png)\n\n## ")),
+    # the theme of issue 20 and the interface language of issue 21
+    "pinned": edit(CV, "lang: en", "lang: en\npinned: true"),
+    "unpinned": edit(GRADUATES, "pinned: true\n", ""),
+    "a second author": edit(CV, "author: nasrin_akter", "author: [nasrin_akter, rafiq_islam]"),
+    "an author's bio in site.yaml": edit("site.yaml", "bio: HR manager and recruiter;", "bio: Recruiter;"),
+    "an undeclared author": edit(CV, "author: nasrin_akter", "author: Someone New"),
+    "a page's body": edit(ABOUT, "## How articles are chosen", "## How we choose"),
+    "a page's title": edit(ABOUT, "title: About Skill.jobs Forum", "title: About us"),
+    "a new page": write("content/pages/contact.md", "---\ntitle: Contact\n---\nWrite to us.\n"),
+    "a page deleted": delete("content/pages/code-of-conduct.md"),
+    "a link to a page": edit(CV, "\n## ", "\nSee [about us](../pages/about.md).\n\n## "),
+    "site.yaml language bn": edit("site.yaml", "language: en", "language: bn"),
+    "a translation of the site's own": write("themes/default/i18n/en.yaml", "menu: Browse\nreading_time:\n"
+                                             "  one: '{count} minute'\n  other: '{count} minutes'\n"),
 }
 
 
@@ -426,7 +441,7 @@ def sequences() -> dict[str, list]:
             Step(SINGLE["tag spelling in both"]), Step(SINGLE["author spelling"])],
         "a template edit, then a content edit": [
             Step(write("themes/default/templates/_card.html",
-                       (REPO / "themes/default/templates/_card.html").read_text().replace("min read", "minutes"))),
+                       (REPO / "themes/default/templates/_card.html").read_text().replace('rel="tag"', 'rel="tag" class="t"'))),
             Step(title), Step(body_learning)],
         "a neighbour's title, then the article's body": [
             Step(SINGLE["neighbour's title"]), Step(edit(CV, "\n## ", "\nMore.\n\n## ")), Step(title)],

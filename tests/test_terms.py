@@ -41,11 +41,11 @@ def test_c_plus_plus_c_sharp_and_c_each_get_a_page_of_their_own(site):
     output = root / "output"
     for folder, name, slug in (("c-plus-plus", "C++", "cpp"), ("c-sharp", "C#", "cs"), ("c", "C", "c")):
         page = (output / "tag" / folder / "index.html").read_text()
-        assert f'<h1 class="listing-title">{name}</h1>' in page
+        assert f'<h1 class="listing-title"><bdi>{name}</bdi></h1>' in page
         assert page.count('<article class="card">') == 1 and f'<a href="/articles/{slug}/">' in page
     index = (output / "tag/index.html").read_text()
     for folder, name in (("c-plus-plus", "C++"), ("c-sharp", "C#"), ("c", "C")):
-        assert f'<a href="/tag/{folder}/">{name}</a>' in index
+        assert f'<a href="/tag/{folder}/"><bdi>{name}</bdi></a>' in index
 
 
 def test_the_sample_sites_tags_and_authors_keep_their_urls(sample_site):

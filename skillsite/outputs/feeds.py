@@ -18,11 +18,14 @@ from datetime import datetime, timezone
 from urllib.parse import quote, urljoin
 
 from .. import __version__
+from ..authors import by_key, display_name
 from ..config import SiteConfig
 from ..model import Article, Structure
 from ..urls import encode_url, term_path
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+STYLESHEET = "feed.xsl"
+"""The stylesheet that shows the RSS and Atom feeds to a browser (outputs/pages.py makes it)."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # nh3 output is canonical: a raw '<' always opens a tag and '>' never occurs in values.
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
@@ -76,18 +79,22 @@ def feed_taxonomies(config: SiteConfig) -> tuple[str, ...]:
     return ("category",) + (("tag",) if config.feeds.per_tag else ()) + (("author",) if config.feeds.per_author else ())
 
 
-def channels(config: SiteConfig, structure: Structure) -> Iterator[Channel]:
-    """Every feed of the site: the site's own first, then each term's, by taxonomy."""
+def channels(config: SiteConfig, structure: Structure, texts) -> Iterator[Channel]:
+    """Every feed of the site: the site's own first, then each term's, by taxonomy;
+    ``texts``: the theme's texts in the site's language (i18n.Texts)."""
     length = config.feeds.length
     authority = f"tag:{config.feeds.id_authority}:feed"
     about = config.description or config.tagline or config.title
+    authors = by_key(config.authors)
     yield Channel("", authority, config.title, about, structure.order[:length])
     for key in feed_taxonomies(config):
         for term in structure.taxonomy(key).terms:
-            description = {"category": term.description or about, "tag": f"Articles tagged {term.name}.",
-                           "author": f"Articles by {term.name}."}[key]
+            name = display_name(authors, term.key, term.name) if key == "author" else term.name
+            description = {"category": term.description or about,
+                           "tag": texts.plain("feed_tag_description", name=name),
+                           "author": texts.plain("feed_author_description", name=name)}[key]
             yield Channel(term_path(key, term.key), f"{authority}:{key}:{quote(term.key, safe='')}",
-                          f"{config.title}: {term.name}", description, term.articles[:length])
+                          f"{config.title}: {name}", description, term.articles[:length])
 
 
 Item = tuple[Article, str]
@@ -99,7 +106,15 @@ def feed_file(config: SiteConfig, channel: Channel, kind: FeedFormat, items: Seq
     if kind is JSON_FEED:
         return json_feed(config, channel, items)
     feed = _feedgen(config, channel, kind, items)
-    return feed.rss_str(pretty=True) if kind is RSS else feed.atom_str(pretty=True)
+    return styled(feed.rss_str(pretty=True) if kind is RSS else feed.atom_str(pretty=True), config.base_path)
+
+
+def styled(xml: bytes, base_path: str) -> bytes:
+    """A feed that names the stylesheet a browser shows it with (``feed.xsl``): an XML
+    processing instruction after the declaration, which feed readers skip."""
+    declaration, _, rest = xml.partition(b"\n")
+    instruction = f'<?xml-stylesheet type="text/xsl" href="{base_path}{STYLESHEET}"?>'.encode()
+    return b"\n".join((declaration, instruction, rest))
 
 
 def absolute_links(html: str, page_url: str) -> str:
@@ -163,9 +178,10 @@ def _feedgen(config: SiteConfig, channel: Channel, kind: FeedFormat, items: Sequ
         entry.link(href=site_url(config, article.path))
         entry.published(meta.date.astimezone(zone))
         entry.updated(article.last_modified.astimezone(zone))
-        author = feed_text(meta.author)
-        entry.author({"name": author, "uri": site_url(config, term_path("author", article.author_key))})
-        entry.dc.dc_creator(author)
+        names = _authors(config, article)
+        for name, uri in names:
+            entry.author({"name": name, "uri": uri})
+        entry.dc.dc_creator([name for name, _ in names])
         entry.category([{"term": feed_text(term)} for term in _item_tags(article)])
         summary = feed_text(article.summary or meta.title)
         entry.description(html_lib.escape(summary, quote=False))  # RSS readers take <description> as HTML
@@ -200,8 +216,7 @@ def _json_item(config: SiteConfig, article: Article, html: str) -> dict:
         "summary": feed_text(article.summary or meta.title),
         "date_published": meta.date.astimezone(zone).isoformat(),
         "date_modified": article.last_modified.astimezone(zone).isoformat(),
-        "authors": [{"name": feed_text(meta.author),
-                     "url": site_url(config, term_path("author", article.author_key))}],
+        "authors": [{"name": name, "url": uri} for name, uri in _authors(config, article)],
         "tags": [feed_text(term) for term in _item_tags(article)],
     }
     if meta.lang:
@@ -211,6 +226,13 @@ def _json_item(config: SiteConfig, article: Article, html: str) -> dict:
     if meta.source:
         item["external_url"] = encode_url(meta.source)
     return item
+
+
+def _authors(config: SiteConfig, article: Article) -> list[tuple[str, str]]:
+    """(display name, page URL) of each of the item's authors."""
+    declared = by_key(config.authors)
+    return [(feed_text(display_name(declared, key, written)), site_url(config, term_path("author", key)))
+            for key, written in zip(article.author_keys, article.meta.authors)]
 
 
 def _item_tags(article: Article) -> list[str]:

@@ -12,7 +12,7 @@ from ..urls import served_path
 
 _PLAIN = re.compile(r"[A-Za-z0-9._~/-]*")
 """Site paths that percent-encoding and XML escaping leave as they are."""
-NOT_LISTED = frozenset({"404.html", "redirect.html"})
+NOT_LISTED = frozenset({"404.html", "redirect.html", "feed.xsl"})
 """Templates whose pages are not pages of their own for search engines."""
 
 

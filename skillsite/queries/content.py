@@ -21,6 +21,7 @@ from ..inputs import GIT_HEAD, OPTIONS, TREE, InputProblem, read_input
 from ..markdown import LinkTargets, make_markdown, render_markdown
 from ..model import Article, BuildFailed, Card, Diagnostic, DocumentRead, Placement, RenderedMarkdown
 from ..query import Query
+from ..standalone import is_page_file
 from .. import site as model
 
 
@@ -46,6 +47,8 @@ class ArticleFiles:
     problems: tuple[Diagnostic, ...]
     """Links, special files and unreadable folders found, and files named like articles
     that are not (``Other.MD``)."""
+    pages: tuple[str, ...] = ()
+    """The standalone pages (``.md`` files in the content folder's ``pages/``), by name."""
 
 
 def _config(ask, _: str) -> SiteConfig:
@@ -83,21 +86,21 @@ BASE_PATH = Query("base-path", 2, _base_path, str)
 def _article_files(ask, _: str) -> ArticleFiles:
     content = ask.get(RULES).content
     listing = ask.get(TREE, content)
-    articles, others, problems = [], [], list(listing.problems)
+    articles, others, pages, problems = [], [], [], list(listing.problems)
     if not listing.exists:
         problems.append(Diagnostic(content, 0, "the content folder does not exist",
                                    "create it and put the articles (.md files) in it, or set content: in site.yaml"))
     for relative in listing.files:
         name = f"{content}/{relative}"
         if relative.endswith(ARTICLE_SUFFIX):
-            articles.append(name)
+            (pages if is_page_file(content, name) else articles).append(name)
         elif relative.lower().endswith(ARTICLE_SUFFIX):
             problems.append(Diagnostic(name, 0, f"'{PurePosixPath(relative).name}' looks like an article, but only "
                                        f"files ending in '{ARTICLE_SUFFIX}' (lowercase) are read",
                                        f"rename it to end in {ARTICLE_SUFFIX}"))
         else:
             others.append(name)
-    return ArticleFiles(tuple(articles), tuple(others), tuple(problems))
+    return ArticleFiles(tuple(articles), tuple(others), tuple(problems), tuple(pages))
 
 
 ARTICLE_FILES = Query("article-files", 3, _article_files, ArticleFiles)
@@ -178,15 +181,20 @@ def _markdown() -> MarkdownIt:
 # The queries below are asked for published articles only; a change may still reach the
 # memo of an article that is gone or has errors now: it is then None, and forgotten.
 
-def _body(ask, name: str) -> RenderedMarkdown | None:
-    document = ask.get(DOCUMENT, name).document
+def rendered_file(ask, name: str, document, attach_body) -> RenderedMarkdown | None:
+    """The body of the file ``name`` (an article's, or a standalone page's) as safe HTML:
+    ``attach_body(document, raw)`` gives the document with the Markdown of its bytes."""
     if document is None:
         return None
     try:
         raw = read_input(ask, name, MAX_ARTICLE_BYTES)
     except InputProblem:
         return None
-    return render_markdown(_markdown(), with_body(document, raw), _AskedTargets(ask))
+    return render_markdown(_markdown(), attach_body(document, raw), _AskedTargets(ask))
+
+
+def _body(ask, name: str) -> RenderedMarkdown | None:
+    return rendered_file(ask, name, ask.get(DOCUMENT, name).document, with_body)
 
 
 BODY = Query("body", 21, _body, costly=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..images import originals_only
-from ..inputs import InputProblem, read_input
+from ..inputs import OPTIONS, InputProblem, read_input
+from ..standalone import page_path
 from ..links import dead_links, exists_in
 from ..model import Diagnostic
 from ..outputs.feeds import FEED_FORMATS, Channel, channels, feed_file
@@ -20,14 +21,16 @@ from . import images
 from .content import ARTICLE, ARTICLE_FILES, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, RULES
 from .pages import ORDER, PAGE_LIST
 from .site import PLACE, PUBLICATION, SITE_PROBLEMS, STRUCTURE
-from .theme import STATIC, TEMPLATES
+from .theme import STATIC, TEMPLATES, TRANSLATIONS
+from .standalone import PAGE_BODY, PAGE_DOCUMENT
+from ..views import texts_of
 
 SITEMAP_FILE = "sitemap.xml"
 ROBOTS_FILE = "robots.txt"
 
 
 def _channels(ask, _: str) -> tuple[Channel, ...]:
-    return tuple(channels(ask.get(CONFIG), ask.get(STRUCTURE)))
+    return tuple(channels(ask.get(CONFIG), ask.get(STRUCTURE), texts_of(ask.get(TRANSLATIONS))))
 
 
 CHANNELS = Query("channels", 11, _channels, tuple[Channel, ...])
@@ -208,14 +211,33 @@ ARTICLE_PROBLEMS = Query("article-problems", 28, _article_problems, Problems)
 """Everything wrong with one article: its front matter, its body, its links."""
 
 
+def _page_problems(ask, name: str) -> Problems:
+    read = ask.get(PAGE_DOCUMENT, name)
+    problems, dead = list(read.problems), []
+    document = read.document
+    if document is not None and (ask.get(OPTIONS).drafts or not document.meta.draft):
+        body = ask.get(PAGE_BODY, name)
+        if body is not None:
+            problems += body.warnings
+            dead = dead_links(ask.get(CONFIG), name, page_path(document.meta.slug), body.links,
+                              lambda path: ask.get(EXISTS, path), lambda: ask.get(PATHS))
+    return Problems(tuple(problems), tuple(dead))
+
+
+PAGE_PROBLEMS = Query("page-problems", 28, _page_problems, Problems)
+"""Everything wrong with one standalone page: its front matter, its body, its links."""
+
+
 def _problems(ask, _: str) -> Problems:
     files = ask.get(ARTICLE_FILES)
-    problems = [*files.problems, *ask.get(TEMPLATES).problems, *ask.get(STATIC).problems]
+    problems = [*files.problems, *ask.get(TEMPLATES).problems, *ask.get(STATIC).problems,
+                *ask.get(TRANSLATIONS).problems]
     dead = []
-    for name in files.articles:
-        found = ask.get(ARTICLE_PROBLEMS, name)
-        problems += found.found
-        dead += found.dead_links
+    for query, names in ((ARTICLE_PROBLEMS, files.articles), (PAGE_PROBLEMS, files.pages)):
+        for name in names:
+            found = ask.get(query, name)
+            problems += found.found
+            dead += found.dead_links
     problems += ask.get(SITE_PROBLEMS)
     return Problems(tuple(dict.fromkeys(problems)), tuple(dead))  # a linked folder is named once
 
@@ -224,4 +246,4 @@ PROBLEMS = Query("problems", 30, _problems, Problems)
 """Every problem a build finds."""
 
 QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, REDIRECT_MAP, ARTICLE_IMAGES, IMAGES, IMAGE_FILE, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
-           ARTICLE_PROBLEMS, PROBLEMS, *images.QUERIES)
+           ARTICLE_PROBLEMS, PAGE_PROBLEMS, PROBLEMS, *images.QUERIES)

@@ -10,12 +10,13 @@ from ..query import TOP, Query
 from ..templates import render_or_problem
 from ..views import Views
 from .content import ARTICLE, BODY, CARD, CONFIG
-from .site import LISTING, PLACE, STRUCTURE, TAXONOMIES, TERM_NAMES
-from .theme import ASSETS, TEMPLATES, environment
+from .site import FRONT_PAGE, LISTING, PLACE, STRUCTURE, TAXONOMIES, TERM_NAMES
+from .standalone import PAGE_BODY, PAGE_DOCUMENT, STANDALONE_PAGES
+from .theme import ASSETS, TEMPLATES, TRANSLATIONS, environment
 
 
 def _page_list(ask, _: str) -> tuple[str, ...]:
-    return page_list(ask.get(CONFIG), ask.get(STRUCTURE))
+    return page_list(ask.get(CONFIG), ask.get(STRUCTURE), ask.get(STANDALONE_PAGES))
 
 
 PAGE_LIST = Query("page-list", 11, _page_list, tuple[str, ...])
@@ -75,6 +76,19 @@ class _AskedSite:
     def browse(self):
         return self._ask.get(BROWSE)
 
+    def translations(self):
+        return self._ask.get(TRANSLATIONS)
+
+
+def _standalone(ask, slug: str) -> tuple:
+    name = next(page.path for page in ask.get(STANDALONE_PAGES) if page.slug == slug)
+    return ask.get(PAGE_DOCUMENT, name).document, ask.get(PAGE_BODY, name)
+
+
+def _channels(ask) -> tuple:
+    from .outputs import CHANNELS  # the feeds' queries are made of the pages' (PAGE_LIST)
+    return ask.get(CHANNELS)
+
 
 def _page(ask, name: str) -> bytes | Diagnostic:
     template, path = split_name(name)
@@ -85,6 +99,9 @@ def _page(ask, name: str) -> bytes | Diagnostic:
     data.taxonomies = lambda: ask.get(TAXONOMIES)
     data.order = lambda: ask.get(ORDER)
     data.redirect = lambda site_path: ask.get(REDIRECT, site_path)
+    data.front_page = lambda: ask.get(FRONT_PAGE)
+    data.standalone = lambda slug: _standalone(ask, slug)
+    data.channels = lambda: _channels(ask)
     env = environment(ask.get(TEMPLATES))
     # a template's error is a value, not a raise: the page is made again once the template is fixed
     return render_or_problem(lambda: render_page(env, template, page_values(data, template, path)))

@@ -14,8 +14,11 @@ from ..markdown import IMAGE_SUFFIXES, LinkTargets
 from ..model import Diagnostic, Pager, Place, Placement, Structure
 from ..query import Query
 from ..spellings import spelling_clashes
-from .. import site as model
+from ..standalone import page_collisions
+from ..urls import alias_path
+from .. import frontpage, site as model
 from .content import ARTICLE_FILES, BASE_PATH, CONFIG, PLACEMENT, RULES, Options
+from .standalone import STANDALONE_PAGES
 
 
 def _placements(ask, names) -> list[Placement]:
@@ -56,11 +59,14 @@ def _site_problems(ask, _: str) -> tuple[Diagnostic, ...]:
     taken = model.slug_collisions(placements)
     blamed = {problem.path for problem in taken}  # one URL for two: their one feed id is the same mistake
     ids = model.guid_collisions(ask.get(RULES).id_authority, [p for p in placements if p.path not in blamed])
-    return (*taken, *ids, *spelling_clashes(_placements(ask, ask.get(PUBLICATION).published)))
+    aliases = ((alias_path(alias), p.path, alias) for p in placements for alias in p.aliases)
+    pages = page_collisions(ask.get(STANDALONE_PAGES), aliases)
+    return (*taken, *ids, *pages, *spelling_clashes(_placements(ask, ask.get(PUBLICATION).published)))
 
 
 SITE_PROBLEMS = Query("site-problems", 9, _site_problems, tuple[Diagnostic, ...])
-"""Two articles at one URL or with one feed id; two spellings of one tag or author."""
+"""Two articles at one URL or with one feed id; two spellings of one tag or author; a page
+at another's address or at an article's old one."""
 
 
 def _structure(ask, _: str) -> Structure:
@@ -74,7 +80,8 @@ def _link_targets(ask, _: str) -> LinkTargets:
     content = ask.get(RULES).content
     images = [name[len(content) + 1:] for name in ask.get(ARTICLE_FILES).others
               if name.lower().endswith(IMAGE_SUFFIXES)]
-    return model.link_targets(ask.get(BASE_PATH), _placements(ask, ask.get(PUBLICATION).published), images)
+    return model.link_targets(ask.get(BASE_PATH), _placements(ask, ask.get(PUBLICATION).published), images,
+                              ask.get(STANDALONE_PAGES))
 
 
 LINK_TARGETS = Query("link-targets", 9, _link_targets, LinkTargets)
@@ -154,7 +161,8 @@ def _listing(ask, site_path: str) -> ListingPage | None:
         found = next((t for t in structure.taxonomy(taxonomy).terms if t.key == key), None)
         if found is None:
             return None
-        pagers = model.paginate(found.path, found.articles, config.per_page)
+        members = model.pinned_first(found.articles, structure.pinned) if taxonomy == "category" else found.articles
+        pagers = model.paginate(found.path, members, config.per_page)
         term = TermSummary(found.key, found.name, found.path, found.description, len(found.articles))
     return ListingPage(pagers[number - 1], taxonomy, term) if number <= len(pagers) else None
 
@@ -162,5 +170,12 @@ def _listing(ask, site_path: str) -> ListingPage | None:
 LISTING = Query("listing", 10, _listing, ListingPage | None)
 """One listing page (home, a category's, a tag's...), by its site path."""
 
-QUERIES = (SCHEDULE, EPOCH, PUBLICATION, SITE_PROBLEMS, STRUCTURE, LINK_TARGETS, PLACE, TAXONOMIES, TERM_NAMES,
+def _front_page(ask, _: str) -> frontpage.FrontPage:
+    return frontpage.front_page(ask.get(CONFIG).categories, ask.get(STRUCTURE))
+
+
+FRONT_PAGE = Query("front-page", 10, _front_page, frontpage.FrontPage)
+"""What the home page shows: the lead, the pinned articles, each category's newest."""
+
+QUERIES = (FRONT_PAGE, SCHEDULE, EPOCH, PUBLICATION, SITE_PROBLEMS, STRUCTURE, LINK_TARGETS, PLACE, TAXONOMIES, TERM_NAMES,
            LISTING)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import jinja2
 
 from ..config import SiteConfig
+from ..i18n import FOLDER as I18N_FOLDER, Translations, candidates, merge
 from ..inputs import TREE, InputProblem, read_input
 from ..model import Diagnostic
 from ..outputs.static import THEME_ASSETS, asset_url, choose_static
@@ -126,4 +127,26 @@ def _assets(ask, _: str) -> dict[str, str]:
 ASSETS = Query("assets", 4, _assets, dict[str, str])
 """The theme's stylesheet, script and icon, by a URL carrying a digest of their bytes."""
 
-QUERIES = (THEMES, TEMPLATES, STATIC, ASSETS)
+def _translations(ask, _: str) -> Translations:
+    language = ask.get(CONFIG).language
+    files, problems = [], []
+    for wanted in candidates(language):
+        for theme in ask.get(THEMES).folders:
+            folder = f"{theme}/{I18N_FOLDER}"
+            listing = ask.get(TREE, folder)
+            problems += [problem for problem in listing.problems if problem not in problems]
+            if f"{wanted}.yaml" not in listing.files:
+                continue
+            try:
+                files.append((f"{folder}/{wanted}.yaml", wanted, read_input(ask, f"{folder}/{wanted}.yaml")))
+            except InputProblem as problem:
+                problems.append(problem.diagnostic)
+    translations = merge(language, files)
+    return Translations(translations.language, translations.texts, (*problems, *translations.problems))
+
+
+TRANSLATIONS = Query("translations", 3, _translations, Translations)
+"""The theme's texts in the site's language (see i18n.py): its files, the site's theme's
+first, the built-in one's after, English for what they leave out."""
+
+QUERIES = (THEMES, TEMPLATES, STATIC, ASSETS, TRANSLATIONS)

@@ -32,7 +32,7 @@
     // Pagefind's box has only a placeholder and a title; screen readers need a label
     var input = root.querySelector("input.pagefind-ui__search-input");
     if (input) {
-      input.setAttribute("aria-label", "Search the articles");
+      input.setAttribute("aria-label", root.getAttribute("data-label") || "Search the articles");
     }
     if (query) {
       ui.triggerSearch(query);
