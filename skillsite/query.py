@@ -16,7 +16,9 @@ edges the store keeps), and makes a memo again only where one of its dependencie
 changed. A memo the change never reached is current without being looked at, so a
 10,000-article site pays for what an edit touches, not for its size. Memos of the top
 stratum (pages, feeds: nothing else asks for them) are only marked, and made when the
-build asks for them, in parallel.
+build asks for them, in parallel. A query above them (a search shard asks for pages) is
+only suspected when a page it asked is stale, and checked when asked: it is made again
+only if one of the pages it asked comes out with another digest.
 
 ``build`` keeps the memos in ``.skillsite-cache/`` (store.py), ``serve`` in memory; both run
 the same queries. With SKILLSITE_VERIFY=1 every memo the layer reuses is made again and
@@ -59,9 +61,10 @@ class Query:
     kind: Any = None
     """The value's type, as the store decodes it; None for a value kept only as its digest
     (a page's HTML: the output folder holds it), made again when asked for."""
-    costly: bool = False
+    costly: bool | int = False
     """Worth making in worker processes (parsing, rendering); a cheap value costs more to
-    send back from a worker than to make."""
+    send back from a worker than to make. A number: how many ordinary costly values one is
+    worth (a search shard indexes hundreds of pages), so that a few go to workers too."""
 
     def key(self, arg: str = "") -> str:
         return f"{self.name}:{arg}"
@@ -124,6 +127,7 @@ class Database:
     def _reset(self) -> None:
         self._current: set[str] = set()  # keys current in this session
         self._stale: set[str] = set()  # top-stratum keys a change reached: made when asked
+        self._suspect: set[str] = set()  # keys above the top that asked stale keys: checked when asked
         self._made: set[str] = set()  # keys made this session: saved by end()
         self._asked: set[str] = set()
         self._checked: set[str] = set()  # verify mode: reused and checked
@@ -181,12 +185,15 @@ class Database:
             stale = []
             for key in batch:
                 memo = self._stored(key, deps=True)
-                if memo is not None and any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
+                if memo is not None and any(dep in self._stale or dep in self._suspect for dep, _ in memo.deps):
+                    self._suspect.add(key)  # above the top: what it asked is made only when asked
+                elif memo is not None and any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
                     stale.append(key)
                 elif memo is not None:
                     self._current.add(key)
             if stratum >= TOP:
                 self._stale.update(stale)
+                reach([key for key in batch if key in self._stale or key in self._suspect])
                 continue
             before = {key: self._memos[key].digest for key in stale}
             for _ in self._make_all(stale):
@@ -219,7 +226,7 @@ class Database:
         # session makes them, whatever it changes; inputs that are gone and no longer asked for
         gone = [key for key, memo in self._memos.items() if memo.value == MISSING_INPUT and key not in self._asked
                 and self._query_of(key) and self._query_of(key).stratum == 0]
-        self.forget([*self._stale, *gone])
+        self.forget([*self._stale, *self._suspect, *gone])
 
     def forget(self, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -299,7 +306,7 @@ class Database:
         """The memo of ``key``, current; made (with ``make``) when there is none or a change
         made it stale."""
         if key not in self._current:
-            memo = None if key in self._stale else self._stored(key)
+            memo = None if key in self._stale else self._checked_memo(key) if key in self._suspect else self._stored(key)
             if memo is None:
                 return self._make(key, query) if make else None
             self._current.add(key)  # stored, and no change reached it
@@ -350,14 +357,31 @@ class Database:
         self._memos[key] = memo
         self._current.add(key)
         self._stale.discard(key)
+        self._suspect.discard(key)
         self._made.add(key)
+
+    def _checked_memo(self, key: str) -> Memo | None:
+        """The stored memo of a suspect key, if every key it asked is, once current, as it
+        was; else None, and the key is stale."""
+        self._suspect.discard(key)
+        memo = self._stored(key, deps=True)
+        for dep, recorded in memo.deps if memo is not None else ():
+            query = self._query_of(dep)
+            if query is None or self._current_memo(dep, query).digest != recorded:
+                memo = None
+                break
+        if memo is None:
+            self._stale.add(key)
+        return memo
 
     def _make_all(self, keys: Sequence[str]) -> Iterator[Memo]:
         """Make each key's memo, in order, lazily; in ``jobs`` forked processes when many are
         costly. A worker sends back every memo it made (those of the queries it asked on the
         way included) and the files it read; this process takes them as its own."""
-        jobs = self.jobs if sum(self._query_of(key).costly for key in keys) >= _PARALLEL_FROM else 1
-        for key, (memos, records) in zip(keys, map_in_processes(_make_for, self, keys, jobs), strict=True):
+        weight = sum(int(self._query_of(key).costly) for key in keys)
+        jobs = self.jobs if weight >= _PARALLEL_FROM else 1
+        tasks = map_in_processes(_make_for, self, keys, jobs, weight=max(1, weight // max(1, len(keys))))
+        for key, (memos, records) in zip(keys, tasks, strict=True):
             self.reader.take(records)
             for other, memo in memos:
                 if self._memos.get(other) is not memo and (other == key or other not in self._current):
