@@ -29,6 +29,7 @@ from .inputs import FILE, GIT_HEAD, TREE, is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
 from .parallel import default_jobs
 from .printable import printable
+from .queries.search import search_warnings
 from .report import log_warnings
 from .store import MemoryStore
 from .templates import builtin_themes_dir
@@ -82,6 +83,7 @@ class Preview:
                 log_warnings((*problems.found, *problems.dead_links), self.log)
                 files = None if errors else self._files()
                 if files is not None:
+                    log_warnings(search_warnings(db), self.log)
                     forget_gone(db)
                 self.made = tuple(db.log)
                 db.end()
@@ -112,7 +114,7 @@ class Preview:
             return self._digests.get(path) == file_digest and path in self.files
 
         files: dict[str, bytes] = {}
-        claims = PathClaims()  # refuse what build refuses (no search index in serve)
+        claims = PathClaims()  # refuse what build refuses
         for file in output_files(self._db, known):
             if file.path == OUTPUT_MARKER:
                 continue  # it marks an output folder; nothing is written here
