@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .digests import digest
-from .inputs import CLOCK, INPUT_QUERIES, OPTIONS, Reader
+from .inputs import CLOCK, INPUT_QUERIES, OPTIONS, InputProblem, Reader
 from .lock import LOCK_FILE, build_lock
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .published import published_contract
@@ -24,7 +24,8 @@ from .queries import content, contract, outputs, pages, search, site, theme
 from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, Options
 from .queries.contract import PUBLISHED, ContractSite
 from .outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE
-from .queries.outputs import (ARTICLE_PROBLEMS, CHANNELS, FEED, IS_PUBLISHED, PROBLEMS, REDIRECT_MAP, ROBOTS, ROBOTS_FILE, SITEMAP, SITEMAP_FILE,
+from .queries.outputs import (ARTICLE_IMAGES, ARTICLE_PROBLEMS, CHANNELS, FEED, IMAGE_FILE, IMAGES, IS_PUBLISHED,
+                              PROBLEMS, REDIRECT_MAP, ROBOTS, ROBOTS_FILE, SITEMAP, SITEMAP_FILE,
                               STATIC_FILE, feed_paths)
 from .queries.pages import PAGE, PAGE_LIST
 from .queries.site import LISTING, PLACE, PUBLICATION, STRUCTURE, TAXONOMIES
@@ -131,7 +132,8 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
                 raise BuildFailed([replace(warning, severity="error") for warning in warnings])
             # pages kept or made (in parallel), feeds, sitemap, static files; staging folder, search index, swap
             written, search_warnings = write(db, config)
-            forget_gone(db)
+            if any(key.startswith(AGGREGATES) for key in db.log):  # articles, pages or files came or went
+                forget_gone(db)
             feeds = sum(len(feed_paths(channel)) for channel in db.get(CHANNELS))
             result = BuildResult(config.output_dir, len(db.get(STRUCTURE).order), len(db.get(PAGE_LIST)), feeds,
                                  len(written), 0.0, held_back(db.get(PUBLICATION)), (*warnings, *search_warnings),
@@ -179,12 +181,17 @@ def load_documents(config) -> tuple[list, list[Diagnostic]]:
     return documents, problems + list(db.get(SITE_PROBLEMS))
 
 
+AGGREGATES = ("article-files:", "publication:", "page-list:", "channels:", "static:", "images:")
+"""The queries whose values list the articles, pages and files of the site."""
+
+
 def forget_gone(db: Database) -> None:
     """Forget the memos of articles, pages and files the site no longer has."""
     articles, published = db.get(ARTICLE_FILES).articles, db.get(PUBLICATION).published
     names = db.get(PAGE_LIST)
     for query, args in ((DOCUMENT, articles), (PLACEMENT, articles), (ARTICLE_PROBLEMS, articles),
                         (IS_PUBLISHED, articles), (BODY, published), (ARTICLE, published), (CARD, published),
+                        (ARTICLE_IMAGES, published), (IMAGE_FILE, db.get(IMAGES)),
                         (PUBLISHED, published), (PLACE, db.get(STRUCTURE).order), (PAGE, names),
                         (LISTING, listings(names)), (STATIC_FILE, db.get(STATIC).files),
                         (FEED, [path for channel in db.get(CHANNELS) for path in feed_paths(channel)])):
@@ -206,9 +213,20 @@ def write(db: Database, config) -> tuple[dict, tuple[Diagnostic, ...]]:
     output = config.output_dir
     live = output.is_dir()
 
+    reader = Reader(output)
+
     def known(path: str, file_digest: str) -> bool:
+        """The output holds this very file: as written (its status says so), or with the
+        same bytes (an output carried to a new checkout, by a CI cache, has new times)."""
         entry = manifest.get(path) if live else None
-        return entry is not None and entry.get("digest") == file_digest and unchanged_on_disk(output / path, entry)
+        if entry is None or entry.get("digest") != file_digest:
+            return False
+        if unchanged_on_disk(output / path, entry):
+            return True
+        try:
+            return digest(reader.read(path)) == file_digest
+        except InputProblem:
+            return False
 
     files = output_files(db, known)
     kept: list[KeptFile] = []
@@ -219,9 +237,9 @@ def write(db: Database, config) -> tuple[dict, tuple[Diagnostic, ...]]:
         files = _chain(kept, file, files)
         break
     else:
-        paths = {file.path for file in kept}
+        paths = {file.path for file in kept}  # each found as written (see ``known``)
         if paths == set(manifest) and live and all(unchanged_on_disk(output / path, entry)
-                                                   for path, entry in manifest.items()):
+                                                   for path, entry in manifest.items() if path not in paths):
             return manifest, index_warnings(db)
         files = iter(kept)
     folders = store.record("folders") or {}
@@ -248,6 +266,8 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     yield from _files(db, FEED, feeds, known, lambda path: (path, _feed_origin(path)))
     yield from _files(db, SITEMAP, [""], known, lambda _: (SITEMAP_FILE, "sitemap"))
     yield from _files(db, ROBOTS, [""], known, lambda _: (ROBOTS_FILE, "robots.txt"))
+    images = db.get(IMAGES)
+    yield from _files(db, IMAGE_FILE, list(images), known, lambda path: (path, f"image {images[path]}"))
     static = db.get(STATIC).files
     if db.get(STRUCTURE).redirects or REDIRECT_MAP_FILE in static:
         yield from _files(db, REDIRECT_MAP, [""], known, lambda _: (REDIRECT_MAP_FILE, "the redirect map of aliases"))

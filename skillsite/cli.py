@@ -96,7 +96,7 @@ def _against(text: str | None) -> str | None:
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors (a feed item's new id or unredirected URL among them): write nothing.")
 @click.option("--against", metavar="URL|DIR", help=_AGAINST_HELP)
-def build_command(site_dir: Path, output: Path | None, base_url: str | None, drafts: bool, future: bool,
+def build_command(site_dir: Path, *, output: Path | None, base_url: str | None, drafts: bool, future: bool,
                   expired: bool, strict: bool, against: str | None) -> None:
     """Build the site in SITE_DIR (default: the current folder) into its output folder."""
     try:

@@ -86,8 +86,8 @@ class Reader:
         self._prefix = os.path.join(self.site_dir, "")
         self._records: dict[str, list] = dict(records or {})
         """Display path -> [size, mtime_ns, inode, ctime_ns, recorded_ns, digest]."""
-        self._touched: set[str] = set()
-        self._fresh: set[str] = set()
+        self._taken: set[str] = set()  # read in this process: to be saved
+        self._fresh: set[str] = set()  # read since a worker last sent its records
 
     # --- names -------------------------------------------------------------------------------------
 
@@ -109,20 +109,36 @@ class Reader:
         empty. Symlinks are never followed: each is a problem, as is anything else that is
         not a regular file or a folder, and every folder that cannot be read."""
         root = self.path(folder)
+        if (linked := self._linked_above(folder)) is not None:
+            return Listing((), (_not_a_folder(linked, "a symbolic link"),), exists=False)
         try:
             status = os.lstat(root)
         except FileNotFoundError:
             return Listing((), exists=False)
         except OSError as exc:
-            return Listing((), (self._unreadable(folder, exc),))
+            return Listing((), (self._unreadable(folder, exc),), exists=False)
         if not stat.S_ISDIR(status.st_mode):
-            return Listing((), (Diagnostic(folder, 0, f"'{folder}' should be a folder, but it is {_kind(status.st_mode)}",
-                                           "make it a real folder (skillsite never follows links)"),))
+            return Listing((), (_not_a_folder(folder, _kind(status.st_mode)),), exists=False)
         files: list[str] = []
         problems: list[Diagnostic] = []
         self._walk(root, "", files, problems)
         files.sort(key=lambda name: name.split("/"))
         return Listing(tuple(files), tuple(problems))
+
+    def _linked_above(self, name: str) -> str | None:
+        """The first folder above ``name`` (inside the site) that is a symbolic link, if any:
+        a path through it would lead out of the site."""
+        if os.path.isabs(name):
+            return None  # outside the site (the built-in themes)
+        parts = name.split("/")
+        for end in range(1, len(parts)):
+            above = "/".join(parts[:end])
+            try:
+                if stat.S_ISLNK(os.lstat(self.path(above)).st_mode):
+                    return above
+            except OSError:
+                return None
+        return None
 
     def _walk(self, root: str, relative: str, files: list[str], problems: list[Diagnostic]) -> None:
         folder = f"{root}/{relative}" if relative else root
@@ -166,7 +182,6 @@ class Reader:
             return MISSING
         known = self._records.get(name)
         if known is not None and known[:4] == _status(status) and status.st_mtime_ns + RACY_NS < known[4]:
-            self._touched.add(name)
             return known[5]
         try:
             return digest(self.read(name))
@@ -177,6 +192,8 @@ class Reader:
         """A regular file's bytes, at most ``limit`` of them. Raises InputProblem for a file
         that is missing, not a regular file, unreadable or over the limit."""
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        if (linked := self._linked_above(name)) is not None:
+            raise InputProblem(_not_a_folder(linked, "a symbolic link"), "it is reached through a symbolic link")
         try:
             descriptor = os.open(self.path(name), flags)
         except OSError as exc:
@@ -208,7 +225,7 @@ class Reader:
         finally:
             os.close(descriptor)
         self._records[name] = [*_status(status), time.time_ns(), digest(data)]
-        self._touched.add(name)
+        self._taken.add(name)
         self._fresh.add(name)
         return data
 
@@ -221,8 +238,8 @@ class Reader:
         return self._unreadable(name, exc)
 
     def records(self) -> dict[str, list]:
-        """The digests taken or confirmed by this reader, with the status they hold for."""
-        return {name: self._records[name] for name in self._touched}
+        """The digests this reader took (by reading), with the status they hold for."""
+        return {name: self._records[name] for name in self._taken}
 
     def fresh_records(self) -> dict[str, list]:
         """The records taken since the last call (a worker sends them to its parent)."""
@@ -233,7 +250,7 @@ class Reader:
     def take(self, records: dict[str, list]) -> None:
         """Records a worker took."""
         self._records.update(records)
-        self._touched.update(records)
+        self._taken.update(records)
 
     # --- git --------------------------------------------------------------------------------------
 
@@ -252,6 +269,11 @@ class Reader:
         from .gitdates import last_modified_by_commit
         return {self.name(path): moment.isoformat() for path, moment in
                 sorted(last_modified_by_commit(Path(self.path(folder))).items())}
+
+
+def _not_a_folder(name: str, kind: str) -> Diagnostic:
+    return Diagnostic(name, 0, f"'{name}' should be a folder, but it is {kind}",
+                      "make it a real folder (skillsite never follows links)")
 
 
 def _status(status: os.stat_result) -> list[int]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -45,8 +46,26 @@ def dead_links(config: SiteConfig, source_path: str, page: str, links: Iterable[
         if by_name is None:
             by_name = files_by_name(paths())
         problems.append(Diagnostic(source_path, line, f"the {what} '{url}' leads to no page or file of "
-                                   f"this site{did_you_mean_path(by_name, site_path)}", _HINT, "warning"))
+                                   f"this site{did_you_mean_path(by_name, site_path)}",
+                                   _beside_hint(source_path, url) if _relative_image(url) else _HINT, "warning"))
     return problems
+
+
+def _relative_image(url: str) -> bool:
+    return not url.startswith(("/", "#")) and "://" not in url and _is_image(url.partition("#")[0].partition("?")[0])
+
+
+def _beside_hint(source_path: str, url: str) -> str:
+    """Where an image named relative to its article was looked for."""
+    folder = posixpath.dirname(source_path)
+    relative = posixpath.normpath(unquote(url.partition("#")[0]))
+    looked = posixpath.normpath(posixpath.join(folder, relative))
+    name = posixpath.basename(looked)
+    if relative.startswith("../"):
+        return (f"an image shown from beside an article must be in its folder ({folder}/) or below it: move "
+                f"{looked} there, or put it in the site's static/ folder and link it as /images/{name}")
+    return (f"there is no {looked} beside the article: put the image there, in the article's folder, or in "
+            f"the site's static/ folder and link it as /images/{name}")
 
 
 def _is_image(site_path: str) -> bool:

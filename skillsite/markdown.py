@@ -38,6 +38,9 @@ INLINE_NESTING = 10
 is kept as plain text, never dropped; the lower limit bounds the time runs of '[' take
 (the parser tries each as a link, up to this many levels deep)."""
 SUMMARY_LIMIT = 300
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+"""Files beside an article that an image of it may show (an SVG only as an image: opened
+on its own, a script in it would run)."""
 WORDS_PER_MINUTE = 220
 
 _TEMPLATE_LEFTOVER = re.compile(r"[{}]|\$\{")
@@ -71,14 +74,20 @@ class LinkTargets:
     """Content path (``jobs/cv.md``) -> site path of the article."""
     by_source: Mapping[str, str]
     """A curated article's ``source`` URL -> its site path here."""
+    images: frozenset[str] = frozenset()
+    """Content paths of the images in the content folder (published beside the articles
+    that show them)."""
 
     def answer(self, question: str) -> str | None:
         """The site path for ``file:<content path>`` or ``source:<URL>``; for
         ``name:<file name>``, the content paths of the articles with that file name (or,
-        where none has it, the one closest to it), one per line. None when there is none."""
+        where none has it, the one closest to it), one per line; for ``asset:<content
+        path>``, that path when an image is there. None when there is none."""
         kind, _, key = question.partition(":")
         if kind == "name":
             return articles_named(self.by_file, key)
+        if kind == "asset":
+            return key if key in self.images else None
         return (self.by_file if kind == "file" else self.by_source).get(key)
 
 
@@ -253,7 +262,8 @@ def render_markdown(md: MarkdownIt, document: SourceDocument, targets: LinkTarge
     rewriter = _UrlRewriter(document, targets, url_lines, warnings)
     html = sanitize(md.renderer.render(tokens, md.options, {}), rewriter)
     summary = document.meta.summary or _first_paragraph(tokens)
-    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links))
+    return RenderedMarkdown(html, summary, toc, _count_words(tokens), tuple(warnings), tuple(rewriter.internal_links),
+                            tuple(dict.fromkeys(rewriter.assets)))
 
 
 def _inline_text(token: Token) -> str:
@@ -368,6 +378,8 @@ class _UrlRewriter:
         self._line = document.body_line
         self.internal_links: list[tuple[str, int]] = []
         """(address on this site, line) for every link and image kept, for ``check``."""
+        self.assets: list[tuple[str, str]] = []
+        """(path under the article's page, content path) of each image beside the article."""
 
     def _lookup(self, question: str) -> str | None:
         return self._targets.answer(question)
@@ -419,6 +431,9 @@ class _UrlRewriter:
             link = self._article_link(value, path, hash_ + fragment)
             if link is not None or not path.startswith("/"):
                 return link
+        if element == "img" and not path.startswith("/") and (beside := self._beside(path)) is not None:
+            self.assets.append(beside)  # published with the article, in its page's folder
+            return self._repaired(value, url)
         source = self._document.meta.source
         if source:
             absolute = urljoin(source, url)
@@ -429,6 +444,15 @@ class _UrlRewriter:
         if url.startswith("/"):
             return self._repaired(value, self._targets.base_path + url[1:])
         return self._repaired(value, url)
+
+    def _beside(self, path: str) -> tuple[str, str] | None:
+        """(path under the article's page, content path) of an image that sits in the
+        article's folder or below it, named relative to the article's file; else None."""
+        relative = posixpath.normpath(unquote(path))
+        if relative.startswith("../") or relative in ("..", ".") or not relative.lower().endswith(IMAGE_SUFFIXES):
+            return None
+        target = resolve_content_link(self._document.content_path, relative)
+        return (relative, target) if target and self._lookup(f"asset:{target}") else None
 
     def _article_link(self, value: str, path: str, fragment: str) -> str | None:
         """A link to an article's file: relative to this one's, or (with a leading '/')

@@ -203,6 +203,9 @@ class RenderedMarkdown:
     links: tuple[tuple[str, int], ...] = ()
     """Addresses on this site that the body links to or loads, as written in the page
     (root-relative or relative), with the line of each."""
+    assets: tuple[tuple[str, str], ...] = ()
+    """Images beside the article that it shows: (path under its page's folder, content
+    path of the file), published with it."""
 
 
 @dataclass(frozen=True, slots=True)

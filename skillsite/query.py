@@ -76,8 +76,9 @@ class Memo:
 
     digest: str
     deps: tuple[tuple[str, str], ...] | None = None
-    """(key, digest) of everything the value was made from; None while only the digest
-    was read from the store."""
+    """(key, digest) of everything the value was made from; None for a memo read from a
+    store that keeps only who depends on what (the reverse edges), not the digests each
+    was made with: a change that reaches it makes it again."""
     value: Any = None
     has_value: bool = False
 
@@ -127,7 +128,8 @@ class Database:
     def _reset(self) -> None:
         self._current: set[str] = set()  # keys current in this session
         self._stale: set[str] = set()  # top-stratum keys a change reached: made when asked
-        self._suspect: set[str] = set()  # keys above the top that asked stale keys: checked when asked
+        self._suspect: set[str] = set()  # keys above the top that only keys of the top reached: checked when asked
+        self._reached: dict[str, dict[str, str]] = {}  # of each suspect key: what reached it, and its digest before
         self._made: set[str] = set()  # keys made this session: saved by end()
         self._asked: set[str] = set()
         self._checked: set[str] = set()  # verify mode: reused and checked
@@ -171,11 +173,24 @@ class Database:
         heap: list[tuple[int, str]] = []
         queued: set[str] = set()
 
+        below: set[str] = set()  # keys a change below the top reached: made again
+
         def reach(keys: Iterable[str]) -> None:
             for key in self.store.dependents(keys) - queued - self._current:
                 if self._query_of(key) is not None:
                     queued.add(key)
+                    below.add(key)
                     heapq.heappush(heap, (self._query_of(key).stratum, key))
+
+        def reach_above(keys: Iterable[str]) -> None:
+            """Above the top only the keys asked are made: note the digest each had before."""
+            for source in keys:
+                for key in self.store.dependents([source]) - self._current:
+                    if self._query_of(key) is not None:
+                        self._reached.setdefault(key, {})[source] = self._memos[source].digest
+                        if key not in queued:
+                            queued.add(key)
+                            heapq.heappush(heap, (self._query_of(key).stratum, key))
 
         reach(changed)
         while heap:
@@ -184,16 +199,18 @@ class Database:
                 batch.append(heapq.heappop(heap)[1])
             stale = []
             for key in batch:
-                memo = self._stored(key, deps=True)
-                if memo is not None and any(dep in self._stale or dep in self._suspect for dep, _ in memo.deps):
-                    self._suspect.add(key)  # above the top: what it asked is made only when asked
-                elif memo is not None and any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
+                memo = self._stored(key)
+                if memo is None:
+                    continue  # nothing to bring up to date: made when asked
+                if stratum > TOP and key not in below:
+                    self._suspect.add(key)  # only keys of the top reached it: checked when asked
+                elif memo.deps is None or any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
                     stale.append(key)
-                elif memo is not None:
+                else:
                     self._current.add(key)
             if stratum >= TOP:
                 self._stale.update(stale)
-                reach([key for key in batch if key in self._stale or key in self._suspect])
+                reach_above([key for key in batch if key in self._stale or key in self._suspect])
                 continue
             before = {key: self._memos[key].digest for key in stale}
             for _ in self._make_all(stale):
@@ -293,13 +310,12 @@ class Database:
     def _query_of(self, key: str) -> Query | None:
         return self._queries.get(key.partition(":")[0])
 
-    def _stored(self, key: str, deps: bool = False) -> Memo | None:
+    def _stored(self, key: str) -> Memo | None:
         memo = self._memos.get(key)
-        if memo is None or (deps and memo.deps is None):
-            stored = self.store.memo(key)
-            memo = self._memos[key] = stored if stored is not None else None
-            if memo is None:
-                self._memos.pop(key)
+        if memo is None:
+            memo = self.store.memo(key)
+            if memo is not None:
+                self._memos[key] = memo
         return memo
 
     def _current_memo(self, key: str, query: Query, make: bool = True) -> Memo | None:
@@ -361,13 +377,13 @@ class Database:
         self._made.add(key)
 
     def _checked_memo(self, key: str) -> Memo | None:
-        """The stored memo of a suspect key, if every key it asked is, once current, as it
-        was; else None, and the key is stale."""
+        """The stored memo of a suspect key, if every key of the top that reached it is, once
+        current, as it was; else None, and the key is stale."""
         self._suspect.discard(key)
-        memo = self._stored(key, deps=True)
-        for dep, recorded in memo.deps if memo is not None else ():
-            query = self._query_of(dep)
-            if query is None or self._current_memo(dep, query).digest != recorded:
+        memo = self._stored(key)
+        for source, before in self._reached.pop(key, {}).items():
+            query = self._query_of(source)
+            if memo is None or query is None or self._current_memo(source, query).digest != before:
                 memo = None
                 break
         if memo is None:

@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .build import BuildOptions, begin, fewer_collections, forget_gone, open_database, output_files, read_site
+from .build import (AGGREGATES, BuildOptions, begin, fewer_collections, forget_gone, open_database, output_files,
+                    read_site)
 from .config import CONFIG_NAME, load_config
 from .digests import digest
 from .inputs import FILE, GIT_HEAD, TREE, is_debris
@@ -53,6 +54,7 @@ class Preview:
         self.files: dict[str, bytes] = {}
         self.problems: tuple[Diagnostic, ...] = ()
         self.warnings: tuple[Diagnostic, ...] = ()
+        self._index_warnings: tuple[Diagnostic, ...] = ()
         self.generation = 0
         self._digests: dict[str, str] = {}  # the digest of each file of ``files``, as the layer knows it
         self._db = open_database(site_dir, options, MemoryStore())
@@ -80,10 +82,15 @@ class Preview:
                       None if self._pending is None else input_keys(db, self._pending))
                 _, problems = read_site(db)
                 errors = tuple(d for d in problems.found if d.severity == "error")
-                log_warnings((*problems.found, *problems.dead_links), self.log)
+                said = (*problems.found, *problems.dead_links, *self._index_warnings)
+                if said != self.warnings:  # said again only when they change
+                    log_warnings((*problems.found, *problems.dead_links), self.log)
                 files = None if errors else self._files()
-                if files is not None:
-                    log_warnings(search_warnings(db), self.log)
+                index = search_warnings(db) if files is not None else ()  # what kept search from being built
+                if files is not None and index != self._index_warnings:
+                    log_warnings(index, self.log)
+                    self._index_warnings = index
+                if files is not None and any(key.startswith(AGGREGATES) for key in db.log):
                     forget_gone(db)
                 self.made = tuple(db.log)
                 db.end()
@@ -92,7 +99,7 @@ class Preview:
             db.end()
             errors, files, problems = tuple(d for d in failed.diagnostics if d.severity == "error"), None, None
         if files is not None and not errors:
-            warnings = (*problems.found, *problems.dead_links)
+            warnings = (*problems.found, *problems.dead_links, *index)
         else:
             warnings = self.warnings
         changed_paths = [] if files is None else sorted(p for p in files if self.files.get(p) != files[p])
@@ -104,7 +111,9 @@ class Preview:
             self._changed.notify_all()
         for problem in errors:
             self.log(problem.format())
-        self.log(_summary(self.generation, errors, changed_paths, time.perf_counter() - started))
+        saved = sorted(name for name in (db.reader.name(Path(path)) for path in changed or ())
+                       if not name.startswith(("/", ".git/")))
+        self.log(_summary(self.generation, errors, saved, changed_paths, time.perf_counter() - started))
 
     def _files(self) -> dict[str, bytes]:
         """Every file of the site; those the last build made, as they were, unmade."""
@@ -191,20 +200,23 @@ def input_keys(db, paths) -> list[str]:
     return keys + list(db.store.digests(GIT_HEAD.name + ":"))
 
 
-def _summary(generation: int, errors, changed: list[str], seconds: float) -> str:
-    """What a build changed, in words: the pages and files a moderator can look at."""
+def _summary(generation: int, errors, saved: list[str], changed: list[str], seconds: float) -> str:
+    """What a save changed, in words: the files saved, and the pages and files of the site
+    a moderator can look at."""
     if errors:
         return f"build {generation}: {len(errors)} error(s), shown in the browser; fix them and save again"
     if generation == 1:
         return f"built the site in {seconds:.2f} s"
+    what = ("saved " + ", ".join(saved[:3]) + (f" and {len(saved) - 3} more" if len(saved) > 3 else "")) if saved \
+        else "saved"
     if not changed:
-        return f"saved: nothing on the site changed ({seconds:.2f} s)"
+        return f"{what}: nothing on the site changed ({seconds:.2f} s)"
     pages = [served_path(path) for path in changed if path.endswith(".html")]
     shown = ", ".join(f"/{page}" for page in pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
     others = len(changed) - len(pages)
     parts = [f"{len(pages)} page{'s' if len(pages) != 1 else ''} updated ({shown})" if pages else "",
              f"{others} other file{'s' if others != 1 else ''}" if others else ""]
-    return "saved: " + " and ".join(part for part in parts if part) + f" in {seconds:.2f} s"
+    return f"{what}: " + " and ".join(part for part in parts if part) + f" in {seconds:.2f} s"
 
 
 _WATCHER_TICK_MS = 200
@@ -218,6 +230,23 @@ _FEW_CHANGES = 64
 
 def _not_debris(change: watchfiles.Change, path: str) -> bool:
     return not is_debris(Path(path).name)
+
+
+def warnings_banner(warnings: tuple[Diagnostic, ...]) -> bytes:
+    """A small banner the preview adds to every page while the site has warnings (never to
+    the built site): how many, each as the terminal prints it, and a button to close it."""
+    if not warnings:
+        return b""
+    items = "".join(f"<li><pre>{html.escape(printable(w.format()))}</pre></li>" for w in warnings)
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    style = ("position:fixed;inset:auto 0.5rem 0.5rem auto;max-width:min(40rem,calc(100% - 1rem));max-height:50vh;"
+             "overflow:auto;z-index:2147483647;background:#fff8d6;color:#222;border:2px solid #b58900;"
+             "border-radius:6px;padding:0.5rem 0.75rem;font:14px/1.4 system-ui,sans-serif;text-align:start")
+    return (f'<aside id="skillsite-warnings" role="status" aria-label="Warnings of this preview" style="{style}">'
+            f'<button type="button" onclick="this.parentElement.remove()" aria-label="Close" '
+            f'style="float:inline-end;font:inherit">×</button><details><summary>skillsite: {count} in this '
+            f'site (the preview only shows this)</summary><ol style="padding-inline-start:1.2rem">{items}</ol>'
+            f"</details></aside>").encode("utf-8")
 
 
 def error_page(problems: tuple[Diagnostic, ...]) -> bytes:
@@ -285,7 +314,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, content_type: str, body: bytes) -> None:
         if content_type.startswith("text/html"):
             content_type = "text/html; charset=utf-8"
-            body = body.replace(b"</body>", RELOAD_SCRIPT + b"</body>", 1) if b"</body>" in body else body + RELOAD_SCRIPT
+            added = warnings_banner(self.preview.warnings) + RELOAD_SCRIPT
+            body = body.replace(b"</body>", added + b"</body>", 1) if b"</body>" in body else body + added
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

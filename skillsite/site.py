@@ -89,14 +89,15 @@ def select_published(placements: Iterable[Placement], passed: Callable[[datetime
     return Publication(*(tuple(groups[name]) for name in ("published", "drafts", "scheduled", "expired")))
 
 
-def link_targets(base_path: str, published: Iterable[Placement]) -> LinkTargets:
-    """Where links between published articles point."""
+def link_targets(base_path: str, published: Iterable[Placement], images: Iterable[str] = ()) -> LinkTargets:
+    """Where links between published articles point, and which images articles may show
+    from beside them (``images``: content paths)."""
     by_file, by_source = {}, {}
     for p in published:
         by_file[p.content_path] = article_path(p.slug)
         if p.source:
             by_source[p.source] = article_path(p.slug)
-    return LinkTargets(base_path, by_file, by_source)
+    return LinkTargets(base_path, by_file, by_source, frozenset(images))
 
 
 def feed_guid(authority: str, p: Placement | FrontMatter) -> str:

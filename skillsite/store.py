@@ -1,10 +1,10 @@
 """Where the query layer keeps its memos between builds: ``.skillsite-cache/`` (git-ignore it).
 
 One SQLite file per output folder and set of build options, holding data, never code:
-each memo's digest, its trace (the keys and digests it was made from) and, for values
-worth keeping, the value as JSON; the reverse edges (who was made from what), so a change
-reaches exactly the memos made from it; the status each input file's digest holds for;
-and the writer's records of the output. Everything in it is keyed by skillsite's
+each memo's digest and, for values worth keeping, the value as JSON; the reverse edges (who
+was made from what), so a change reaches exactly the memos made from it (a memo a change
+reaches is made again: its traces are not kept, which halves the store); the status each
+input file's digest holds for; and the writer's records of the output. Everything in it is keyed by skillsite's
 fingerprint (its version and those of the libraries that shape a result).
 
 The cache is never trusted over the content. A folder or file that is not what skillsite
@@ -34,10 +34,10 @@ from .codec import encode_value
 from .query import Memo
 
 CACHE_DIR = ".skillsite-cache"
-_SCHEMA = "1"
+_SCHEMA = "2"
 _TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
-    "memos": "key TEXT PRIMARY KEY, digest TEXT NOT NULL, deps BLOB NOT NULL, value BLOB, mac BLOB NOT NULL",
+    "memos": "key TEXT PRIMARY KEY, digest TEXT NOT NULL, value BLOB, mac BLOB NOT NULL",
     "dependents": "key TEXT PRIMARY KEY, dependents BLOB NOT NULL, mac BLOB NOT NULL",
     "files": "name TEXT PRIMARY KEY, status BLOB NOT NULL, mac BLOB NOT NULL",
     "records": "key TEXT PRIMARY KEY, value BLOB NOT NULL, mac BLOB NOT NULL",
@@ -75,8 +75,13 @@ def _key() -> bytes:
     return os.urandom(32)  # nowhere to keep one: the cache serves this process only
 
 
+@functools.cache
+def _keyed() -> "hashlib._Hash":
+    return hashlib.blake2b(key=_key(), digest_size=16)
+
+
 def _mac(*parts: str | bytes | None) -> bytes:
-    hasher = hashlib.blake2b(key=_key(), digest_size=16)
+    hasher = _keyed().copy()
     for part in parts:
         data = b"" if part is None else part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
@@ -86,7 +91,6 @@ def _mac(*parts: str | bytes | None) -> bytes:
 
 def _valid(mac: bytes, *parts: str | bytes | None) -> bool:
     return isinstance(mac, bytes) and hmac.compare_digest(mac, _mac(*parts))
-_DEPS = msgspec.json.Decoder(tuple[tuple[str, str], ...])
 _KEYS = msgspec.json.Decoder(list[str])
 _STATUS = msgspec.json.Decoder(list[int | str])
 
@@ -208,22 +212,19 @@ class SqliteStore:
     def memo(self, key: str) -> Memo | None:
         if key in self._memos:
             return self._memos[key]
-        row = self._db.execute("SELECT digest, deps, value, mac FROM memos WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT digest, value, mac FROM memos WHERE key = ?", (key,)).fetchone()
         memo = None
         if row is not None:
-            try:
-                if _valid(row[3], key, row[0], row[1], row[2]):
-                    memo = Memo(row[0], _DEPS.decode(row[1]))
-            except (msgspec.DecodeError, msgspec.ValidationError):
-                pass
-            if memo is None:  # damaged or forged: forgotten, so that it is made again and nothing trusts it
+            if _valid(row[2], key, row[0], row[1]):
+                memo = Memo(row[0])
+            else:  # damaged or forged: forgotten, so that it is made again and nothing trusts it
                 self.forget([key])
         self._memos[key] = memo
         return memo
 
     def value(self, key: str) -> bytes | None:
-        row = self._db.execute("SELECT digest, deps, value, mac FROM memos WHERE key = ?", (key,)).fetchone()
-        return row[2] if row is not None and _valid(row[3], key, row[0], row[1], row[2]) else None
+        row = self._db.execute("SELECT digest, value, mac FROM memos WHERE key = ?", (key,)).fetchone()
+        return row[1] if row is not None and _valid(row[2], key, row[0], row[1]) else None
 
     def dependents(self, keys: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -264,8 +265,7 @@ class SqliteStore:
                     value = encode_value(memo.value)
                 except (TypeError, NotImplementedError, UnicodeEncodeError, msgspec.EncodeError):
                     value = None  # a lone surrogate from a YAML escape: made again next time
-            deps = msgspec.json.encode(memo.deps or ())
-            rows.append((key, memo.digest, deps, value, _mac(key, memo.digest, deps, value)))
+            rows.append((key, memo.digest, value, _mac(key, memo.digest, value)))
             for dependency, _ in memo.deps or ():
                 added.setdefault(dependency, set()).add(key)
         existing = self._dependents_of(list(added))
@@ -277,8 +277,7 @@ class SqliteStore:
                 changed.append((dependency, listed, _mac(dependency, listed)))
         with self._db:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO memos (key, digest, deps, value, mac) VALUES (?, ?, ?, ?, ?)",
-                                 rows)
+            self._db.executemany("INSERT OR REPLACE INTO memos (key, digest, value, mac) VALUES (?, ?, ?, ?)", rows)
             self._db.executemany("INSERT OR REPLACE INTO dependents (key, dependents, mac) VALUES (?, ?, ?)", changed)
 
     def forget(self, keys: Iterable[str]) -> None:

@@ -263,12 +263,14 @@ def _place(tree: _Tree, file: OutputFile | KeptFile, recorded: dict | None) -> d
         if tree.standby and unchanged_on_disk(target, recorded):
             return {**recorded, "key": file.key}
         old = f"{tree.output}/{file.path}"
-        if kept or unchanged_on_disk(old, recorded):
+        as_written = unchanged_on_disk(old, recorded)
+        if kept or as_written:
             if tree.standby:
                 _link(old, target, recorded["inode"])
             else:  # a new tree: nothing is there yet
                 _link_new(old, target, recorded["inode"])
-            return {**recorded, "key": file.key}
+            # a file kept for its bytes (an output carried to a new checkout) is recorded as it is now
+            return {**recorded, "key": file.key} if as_written else _entry(target, file.key, recorded["digest"])
     if tree.standby or not _write_new(target, file.content):
         _clear(target)
         _write_beside(target, file.content)

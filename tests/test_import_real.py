@@ -265,7 +265,6 @@ def test_a_leaf_bundles_images_are_copied_beside_the_imported_article(hugo):
     assert "![Photo by Florian Klauer on Unsplash](florian-klauer-nptLmg6jqDo-unsplash.jpg)" in text
 
 
-@pytest.mark.xfail(strict=True, reason="image beside article: lead's change")
 def test_a_leaf_bundles_images_load_on_the_built_page(hugo):
     root = hugo["hugo-theme-stack"][0]
     page = (root / "output/articles/image-gallery/index.html").read_text()

@@ -213,7 +213,7 @@ def cache_files(site: Path) -> list[Path]:
     return sorted((site / CACHE_DIR).glob("*.sqlite"))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty", "another version", "a forged body", "a forged trace",
+@pytest.mark.parametrize("damage", ["garbage", "empty", "another version", "a forged body", "a forged digest",
                                     "a symlink", "a folder"])
 def test_a_damaged_foreign_or_forged_cache_is_set_aside_never_trusted(sample_site, tmp_path, damage):
     build(sample_site, BuildOptions(now=NOW))
@@ -239,8 +239,8 @@ def test_a_damaged_foreign_or_forged_cache_is_set_aside_never_trusted(sample_sit
             elif damage == "a forged body":  # without the key, the forger cannot sign it
                 connection.execute("UPDATE memos SET value = replace(CAST(value AS TEXT), '<p>', "
                                    "'<p><script>alert(1)</script>') WHERE key LIKE 'body:%'")
-            else:
-                connection.execute("UPDATE memos SET deps = '[]' WHERE key LIKE 'page:%'")
+            else:  # a digest changed, as if its page were made of something else
+                connection.execute("UPDATE memos SET digest = 'f' || substr(digest, 2) WHERE key LIKE 'page:%'")
     EDITS["title"](sample_site)
     build(sample_site, BuildOptions(now=NOW))
     assert tree_bytes(sample_site / "output") == clean_build(sample_site, tmp_path)
@@ -249,16 +249,21 @@ def test_a_damaged_foreign_or_forged_cache_is_set_aside_never_trusted(sample_sit
             assert connection.execute("SELECT name FROM files").fetchall() == [("keep me",)]
 
 
-def test_a_cache_carried_to_a_new_checkout_is_trusted_where_valid_and_builds_the_same(sample_site, tmp_path):
+@pytest.mark.parametrize("with_output", [False, True], ids=["the cache alone", "the cache and the output"])
+def test_a_cache_carried_to_a_new_checkout_is_trusted_where_valid_and_builds_the_same(sample_site, tmp_path,
+                                                                                    with_output):
     build(sample_site, BuildOptions(now=NOW))
-    checkout = tmp_path / "elsewhere" / "site"  # another folder, and every file with a new time
-    shutil.copytree(sample_site, checkout, ignore=shutil.ignore_patterns("output", ".output.*"))
+    checkout = tmp_path / "elsewhere" / "site"  # another folder, and every file with a new time (a CI cache)
+    carried = ["output", ".output.*"] if not with_output else [".output.*"]
+    shutil.copytree(sample_site, checkout, ignore=shutil.ignore_patterns(*carried))
     later = time.time() + 100
     for path in checkout.rglob("*"):
         os.utime(path, (later, later))
     EDITS["body"](checkout)
     result = build(checkout, BuildOptions(now=NOW))
-    assert made(result, "body") == {CV} and len(made(result, "page")) == 63  # no output there yet
+    assert made(result, "body") == {CV}  # the other bodies' memos were trusted: their files' bytes are the same
+    # without the output every page is made; with it, only the edited article's (the others' bytes are there)
+    assert len(made(result, "page")) == (1 if with_output else 63)
     assert tree_bytes(checkout / "output") == clean_build(checkout, tmp_path / "clean")
 
 

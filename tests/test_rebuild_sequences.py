@@ -295,6 +295,11 @@ SINGLE = {
                                                                                  "  per_author: true"),
     "site.yaml per_page": edit("site.yaml", "per_page: 10", "per_page: 4"),
     "static stylesheet": write("themes/default/static/style.css", "body { color: red }\n"),
+    "an image beside the article": both(write("content/jobs/cv-photo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
+                                        edit(CV, "\n## ", "\n![A CV](cv-photo.svg)\n\n## ")),
+    "an image beside the article, in a folder": both(
+        write("content/jobs/cv/one.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
+        edit(CV, "\n## ", "\n![A CV](cv/one.svg)\n\n## ")),
 }
 
 
@@ -303,7 +308,8 @@ def test_one_edit_then_an_incremental_build(sample_site, tmp_path, change):
     run_builds(sample_site, tmp_path, [SINGLE[change]])
 
 
-@pytest.mark.parametrize("change", ["neighbour's title", "related article's summary", "reading time", "lang",
+@pytest.mark.parametrize("change", ["an image beside the article", "neighbour's title", "related article's summary",
+                                    "reading time", "lang",
                                     "draft: true", "draft published", "body of a draft", "tag spelling in both",
                                     "swap two files", "move to another category folder", "bad url repaired",
                                     "link to a draft", "site.yaml per_tag and per_author feeds"])
@@ -321,6 +327,11 @@ def sequences() -> dict[str, list]:
         "A, B, revert A, revert B": [
             Step(both(saved.save(CV, LEARNING), title)), Step(body_learning),
             Step(saved.restore(CV)), Step(saved.restore(LEARNING))],
+        "an image beside an article: shown, changed, deleted, shown again": [
+            Step(SINGLE["an image beside the article"]),
+            Step(write("content/jobs/cv-photo.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='2'/>")),
+            Step(delete("content/jobs/cv-photo.svg")),
+            Step(write("content/jobs/cv-photo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"))],
         "an edit and its revert, twice": [
             Step(both(saved.save(CV), title)), Step(saved.restore(CV)), Step(title), Step(saved.restore(CV))],
         "a warning, another edit, the fix": [
@@ -416,7 +427,7 @@ def test_a_sequence_of_edits_and_builds(sample_site, tmp_path, sequence):
     run_builds(sample_site, tmp_path, sequences()[sequence])
 
 
-SERVE_SEQUENCES = ["A, B, revert A, revert B", "an edit and its revert, twice", "a warning, another edit, the fix",
+SERVE_SEQUENCES = ["an image beside an article: shown, changed, deleted, shown again", "A, B, revert A, revert B", "an edit and its revert, twice", "a warning, another edit, the fix",
                    "an error, then its fix", "an error and an edit elsewhere, then the fix",
                    "an error that keeps the article (a taken feed id), then the fix", "a slug collision, then the fix",
                    "a template error, then an edit, then the fix", "two swaps", "moved and moved back",

@@ -253,3 +253,35 @@ def test_the_site_workflow_checks_pull_requests_and_publishes_main_hourly():
     assert 'skillsite build --output _site --against "$PUBLISHED"' in publish_steps
     assert workflow["env"]["PUBLISHED"].startswith("https://")
     assert workflow[True]["schedule"] == [{"cron": "7 * * * *"}]  # YAML 1.1 reads the key 'on' as True
+
+
+def test_serve_shows_warnings_in_the_terminal_and_in_a_banner_and_says_what_a_save_changed(site):
+    root = site({"content/jobs/a.md": article("A", "Intro.\n\n![chart](/images/missing.png)\n"),
+                 "content/jobs/b.md": article("B", "Plain.\n")})
+    served = ServeProcess([sys.executable, "-m", "skillsite", "serve", str(root), "--port", "0"])
+    try:
+        warning = ("content/jobs/a.md:9: warning: the image '/images/missing.png' leads to no page or file of this "
+                   "site\n")
+        assert warning in served.log  # as build prints it: file:line, then the hint
+        page = urllib.request.urlopen(served.url + "articles/b/").read().decode()
+        banner = page.split('<aside id="skillsite-warnings"', 1)[1].split("</aside>", 1)[0]
+        assert "skillsite: 1 warning in this site" in banner and "a.md:9: warning: the image" in banner
+        assert 'onclick="this.parentElement.remove()"' in banner  # it can be closed
+        (root / "content/jobs/b.md").write_text(article("B", "Plain.\n\nA second paragraph.\n"))  # same summary
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(line.startswith("saved content/jobs/b.md") for line in served.log):
+            time.sleep(0.1)
+        [said] = [line for line in served.log if line.startswith("saved content/jobs/b.md")]
+        assert re.fullmatch(r"saved content/jobs/b\.md: 1 page updated \(/articles/b/\) and \d+ other files "
+                            r"in \d+\.\d\d s\n", said), said
+        assert served.log.count(warning) == 1  # not said again: the warnings are the same
+        (root / "content/jobs/a.md").write_text(article("A", "Intro, no image now.\n"))
+        time.sleep(0.2)
+        deadline = time.monotonic() + 30
+        page = ""
+        while time.monotonic() < deadline and "skillsite-warnings" in (page := urllib.request.urlopen(
+                served.url + "articles/b/").read().decode()):
+            time.sleep(0.1)
+        assert "skillsite-warnings" not in page  # no warnings: no banner
+    finally:
+        served.stop()

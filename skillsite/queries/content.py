@@ -185,8 +185,11 @@ def _body(ask, name: str) -> RenderedMarkdown | None:
     return render_markdown(_markdown(), with_body(document, raw), _AskedTargets(ask))
 
 
-BODY = Query("body", 21, _body, RenderedMarkdown | None, costly=True)
-"""An article's body as safe HTML, with its summary, headings, links and warnings."""
+BODY = Query("body", 21, _body, costly=True)
+"""An article's body as safe HTML, with its summary, headings, links and warnings: kept as
+its digest only (the HTML is a site's size over again), made again in a later build where a
+page or feed showing it is made again; what else is made of it (ARTICLE, its problems) is
+kept."""
 
 
 def _article(ask, name: str) -> Article | None:

@@ -15,7 +15,7 @@ from ..outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE, redirect_map
 from ..outputs.sitemap import robots, sitemap
 from ..query import TOP, Query
 from ..urls import article_path
-from .content import ARTICLE, ARTICLE_FILES, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT
+from .content import ARTICLE, ARTICLE_FILES, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, RULES
 from .pages import ORDER, PAGE_LIST
 from .site import PLACE, PUBLICATION, SITE_PROBLEMS, STRUCTURE
 from .theme import STATIC, TEMPLATES
@@ -93,6 +93,38 @@ REDIRECT_MAP = Query("redirect-map", TOP, _redirect_map)
 """``_redirects``: the site's own rules (static/_redirects), then every alias's old path."""
 
 
+def _article_images(ask, name: str) -> tuple[tuple[str, str], ...]:
+    body, document = ask.get(BODY, name), ask.get(DOCUMENT, name).document
+    if body is None or document is None:
+        return ()
+    page = article_path(document.meta.slug)
+    content = ask.get(RULES).content
+    return tuple((page + relative, f"{content}/{source}") for relative, source in body.assets)
+
+
+ARTICLE_IMAGES = Query("article-images", 24, _article_images, tuple[tuple[str, str], ...])
+"""(output path, file) of each image beside an article that it shows."""
+
+
+def _images(ask, _: str) -> dict[str, str]:
+    return {path: source for name in ask.get(PUBLICATION).published for path, source in ask.get(ARTICLE_IMAGES, name)}
+
+
+IMAGES = Query("images", 25, _images, dict[str, str])
+"""Every image published beside its article: output path -> the file."""
+
+
+def _image_file(ask, path: str) -> bytes | Diagnostic:
+    try:
+        return read_input(ask, ask.get(IMAGES)[path])
+    except InputProblem as problem:
+        return problem.diagnostic
+
+
+IMAGE_FILE = Query("image-file", TOP, _image_file)
+"""An image beside an article, published in its page's folder."""
+
+
 def _static_file(ask, path: str) -> bytes | Diagnostic:
     try:
         return read_input(ask, ask.get(STATIC).files[path])
@@ -110,13 +142,14 @@ def _paths(ask, _: str) -> frozenset[str]:
     paths = {split_name(name)[1] for name in ask.get(PAGE_LIST)}
     paths.update(path for channel in ask.get(CHANNELS) for path in feed_paths(channel))
     paths.update(ask.get(STATIC).files)
+    paths.update(ask.get(IMAGES))
     paths.update((SITEMAP_FILE, ROBOTS_FILE))
     if ask.get(STRUCTURE).redirects:
         paths.add(REDIRECT_MAP_FILE)
     return frozenset(paths)
 
 
-PATHS = Query("paths", 12, _paths, frozenset[str])
+PATHS = Query("paths", 26, _paths, frozenset[str])
 """Every file of the output but the search index."""
 
 
@@ -134,7 +167,7 @@ def _exists(ask, site_path: str) -> bool:
     return exists_in(ask.get(PATHS), site_path) or site_path in ask.get(UNREADABLE)
 
 
-EXISTS = Query("exists", 13, _exists, bool)
+EXISTS = Query("exists", 27, _exists, bool)
 """Whether a link on the site leads to a file of the site (by its site path)."""
 
 
@@ -168,7 +201,7 @@ def _article_problems(ask, name: str) -> Problems:
     return Problems(tuple(problems), tuple(dead))
 
 
-ARTICLE_PROBLEMS = Query("article-problems", 24, _article_problems, Problems)
+ARTICLE_PROBLEMS = Query("article-problems", 28, _article_problems, Problems)
 """Everything wrong with one article: its front matter, its body, its links."""
 
 
@@ -181,11 +214,11 @@ def _problems(ask, _: str) -> Problems:
         problems += found.found
         dead += found.dead_links
     problems += ask.get(SITE_PROBLEMS)
-    return Problems(tuple(problems), tuple(dead))
+    return Problems(tuple(dict.fromkeys(problems)), tuple(dead))  # a linked folder is named once
 
 
 PROBLEMS = Query("problems", 30, _problems, Problems)
 """Every problem a build finds."""
 
-QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, REDIRECT_MAP, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
+QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, REDIRECT_MAP, ARTICLE_IMAGES, IMAGES, IMAGE_FILE, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
            ARTICLE_PROBLEMS, PROBLEMS)

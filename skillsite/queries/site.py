@@ -10,7 +10,7 @@ from datetime import datetime
 
 from ..config import SiteConfig
 from ..inputs import CLOCK, OPTIONS
-from ..markdown import LinkTargets
+from ..markdown import IMAGE_SUFFIXES, LinkTargets
 from ..model import Diagnostic, Pager, Place, Placement, Structure
 from ..query import Query
 from ..spellings import spelling_clashes
@@ -71,7 +71,10 @@ STRUCTURE = Query("structure", 9, _structure, Structure)
 
 
 def _link_targets(ask, _: str) -> LinkTargets:
-    return model.link_targets(ask.get(BASE_PATH), _placements(ask, ask.get(PUBLICATION).published))
+    content = ask.get(RULES).content
+    images = [name[len(content) + 1:] for name in ask.get(ARTICLE_FILES).others
+              if name.lower().endswith(IMAGE_SUFFIXES)]
+    return model.link_targets(ask.get(BASE_PATH), _placements(ask, ask.get(PUBLICATION).published), images)
 
 
 LINK_TARGETS = Query("link-targets", 9, _link_targets, LinkTargets)

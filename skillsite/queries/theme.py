@@ -17,17 +17,28 @@ from ..templates import make_environment, missing_theme, theme_candidates
 from .content import CONFIG
 
 
-def _themes(ask, _: str) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class ThemeFolders:
+    """The theme folders there are, the first winning: the site's own, the built-in one,
+    the default."""
+
+    folders: tuple[str, ...]
+    problems: tuple[Diagnostic, ...]
+    """A theme folder that is a link or a file: named, never followed."""
+
+
+def _themes(ask, _: str) -> ThemeFolders:
     config: SiteConfig = ask.get(CONFIG)
     names = [ask.reader.name(folder) for folder in theme_candidates(config)]
-    found = tuple(name for name in names if ask.get(TREE, name).exists)
-    if names[0] not in found and names[1] not in found:
+    listings = {name: ask.get(TREE, name) for name in names}
+    found = tuple(name for name in names if listings[name].exists)
+    problems = tuple(problem for listing in listings.values() for problem in listing.problems)
+    if names[0] not in found and names[1] not in found and not problems:
         raise missing_theme(config)
-    return found
+    return ThemeFolders(found, problems)
 
 
-THEMES = Query("themes", 2, _themes, tuple[str, ...])
-"""The theme folders, the first winning: the site's own, the built-in one, the default."""
+THEMES = Query("themes", 2, _themes, ThemeFolders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +53,9 @@ class Templates:
 def _templates(ask, _: str) -> Templates:
     sources: dict[str, tuple[str, str | None]] = {}
     problems: list[Diagnostic] = []
-    for theme in ask.get(THEMES):
+    themes = ask.get(THEMES)
+    problems += themes.problems
+    for theme in themes.folders:
         folder = f"{theme}/templates"
         listing = ask.get(TREE, folder)
         problems += listing.problems
@@ -99,7 +112,7 @@ class Static:
 
 def _static(ask, _: str) -> Static:
     config: SiteConfig = ask.get(CONFIG)
-    themes = [(f"{theme}/static", ask.get(TREE, f"{theme}/static")) for theme in ask.get(THEMES)]
+    themes = [(f"{theme}/static", ask.get(TREE, f"{theme}/static")) for theme in ask.get(THEMES).folders]
     own = ask.reader.name(config.site_dir / "static")
     site = (own, ask.get(TREE, own))
     problems = tuple(problem for _, listing in (*themes, site) for problem in listing.problems)
