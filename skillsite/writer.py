@@ -318,9 +318,10 @@ def _link(old: str, new: str, inode: int) -> None:
     """``new`` becomes the same file as ``old`` (inode ``inode``), unless it already is (a
     copy keeping its times where links fail)."""
     now_there = _clear(new)
-    if now_there is not None and now_there.st_ino == inode:
-        return
+    if now_there is not None and now_there.st_ino in (inode, os.stat(old).st_ino):
+        return  # already that file (renaming a link over the same file does nothing, and leaves it behind)
     temporary = _beside(new, "link")
+    _remove(temporary)  # never copied into: a name left there may be a link to a live file
     try:
         os.link(old, temporary)
     except OSError:

@@ -259,3 +259,23 @@ def test_the_number_of_shards_keeps_what_a_reader_downloads_within_the_budget():
     assert shard_counts({"en": 100_000}) == {"en": 2}
     assert shard_counts({"en": 2_000, "zh": 12}) == {"en": 16, "zh": 1}
     assert shard_counts({"en": 2_000}, forced=1) == {"en": 1}
+
+
+def test_two_files_of_one_folder_kept_across_option_sets_keep_their_own_bytes(sample_site, pagefind):
+    # drafts on and off keep two manifests: the older one names inodes since replaced, while the
+    # output and its standby share the files; a link renamed over the same file stays behind,
+    # and was once copied into, writing shards.json's bytes into pagefind.js (live output too)
+    def files() -> tuple[bytes, bytes]:
+        folder = sample_site / "output" / BUNDLE
+        return (folder / "pagefind.js").read_bytes(), (folder / "shards.json").read_bytes()
+    build(sample_site, BuildOptions(now=NOW))
+    first = files()
+    draft = sample_site / "content/jobs/salary-negotiation-scripts.md"
+    for text in ("\nMore.\n", "\nAnd more.\n"):
+        draft.write_text(draft.read_text(encoding="utf-8") + text, encoding="utf-8")
+        build(sample_site, BuildOptions(now=NOW, drafts=True))
+    cv = sample_site / "content/jobs/writing-a-cv-that-gets-read.md"
+    cv.write_text(cv.read_text(encoding="utf-8").replace('title: "Writing', 'title: "Penning'), encoding="utf-8")
+    build(sample_site, BuildOptions(now=NOW))
+    assert files() == first
+    assert not list((sample_site / "output").rglob(".skillsite-link-*"))
