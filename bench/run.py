@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import shutil
@@ -55,11 +56,16 @@ def child_build(site: str) -> None:
     print(json.dumps({"build_seconds": seconds, "peak_mb": peak_kb / 1024, "pages": result.pages}))
 
 
+# Python as an installed skillsite runs: from byte code (a machine that sets
+# PYTHONDONTWRITEBYTECODE would otherwise compile every module from source on every run)
+CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str]) -> dict:
     """Run ``command``; its wall time and peak RSS (of it and its children)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=CHILD_ENV)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{done.stderr[-3000:]}")
@@ -93,7 +99,7 @@ def edit_first_article(site: Path, what: str, article: Path | None = None) -> No
 
 def serve_latency(site: Path, edits: int = 3) -> dict:
     """Median seconds from saving an article to serve's reload signal, over ``edits`` saves."""
-    server = subprocess.Popen([sys.executable, "-m", "skillsite", "serve", str(site), "--port", "0"],
+    server = subprocess.Popen([sys.executable, "-m", "skillsite", "serve", str(site), "--port", "0"], env=CHILD_ENV,
                               stderr=subprocess.PIPE, text=True)
     try:
         url = None
@@ -135,11 +141,12 @@ def hugo_binary() -> str | None:
 
 
 def hugo_rows(args, workdir: Path, hugo: str) -> list[tuple[str, dict]]:
-    """The same articles through a minimal Hugo site: cold, no change, one body edited."""
+    """The same articles through the reference Hugo site (``../shared/bench/hugo/``: the same
+    pages, taxonomies, feeds and prev/next): cold, no change, one body edited."""
     site = workdir / "hugo-site"
     subprocess.run([sys.executable, str(args.shared_bench / "make_corpus.py"), str(args.articles), str(site),
                     "--flavor", "hugo"], check=True)
-    shutil.copytree(REPO / "bench" / "hugo", site, dirs_exist_ok=True)
+    shutil.copytree(args.shared_bench / "hugo", site, dirs_exist_ok=True)
     command = [hugo, "--source", str(site), "--quiet"]
     rows = [("hugo cold build", timed(command)), ("hugo, nothing changed", timed(command))]
     article = sorted((site / "content").rglob("*.md"))[0]
@@ -167,6 +174,7 @@ def main() -> None:
     if not (args.shared_bench / "make_corpus.py").is_file():
         sys.exit(f"no make_corpus.py in {args.shared_bench}: pass --shared-bench with the folder that holds it")
 
+    subprocess.run([sys.executable, "-c", "import skillsite.cli, skillsite.server"], env=CHILD_ENV, check=True)  # byte code
     workdir = Path(tempfile.mkdtemp(prefix="skillsite-bench-"))
     site = workdir / "site"
     try:

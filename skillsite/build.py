@@ -24,12 +24,13 @@ from .queries import content, contract, outputs, pages, search, site, theme
 from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, Options
 from .queries.contract import PUBLISHED, ContractSite
 from .outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE
+from .queries.images import VERSION_FILE, VERSIONS
 from .queries.outputs import (ARTICLE_IMAGES, ARTICLE_PROBLEMS, CHANNELS, FEED, IMAGE_FILE, IMAGES, IS_PUBLISHED,
                               PROBLEMS, REDIRECT_MAP, ROBOTS, ROBOTS_FILE, SITEMAP, SITEMAP_FILE,
                               STATIC_FILE, feed_paths)
 from .queries.pages import PAGE, PAGE_LIST
 from .queries.site import LISTING, PLACE, PUBLICATION, STRUCTURE, TAXONOMIES
-from .queries.theme import STATIC, TEMPLATES, compile_all
+from .queries.theme import STATIC
 from .query import Database
 from .outputs.pages import split_name
 from .queries.search import search_files, search_warnings as index_warnings
@@ -191,7 +192,7 @@ def forget_gone(db: Database) -> None:
     names = db.get(PAGE_LIST)
     for query, args in ((DOCUMENT, articles), (PLACEMENT, articles), (ARTICLE_PROBLEMS, articles),
                         (IS_PUBLISHED, articles), (BODY, published), (ARTICLE, published), (CARD, published),
-                        (ARTICLE_IMAGES, published), (IMAGE_FILE, db.get(IMAGES)),
+                        (ARTICLE_IMAGES, published), (IMAGE_FILE, db.get(IMAGES)), (VERSION_FILE, db.get(VERSIONS)),
                         (PUBLISHED, published), (PLACE, db.get(STRUCTURE).order), (PAGE, names),
                         (LISTING, listings(names)), (STATIC_FILE, db.get(STATIC).files),
                         (FEED, [path for channel in db.get(CHANNELS) for path in feed_paths(channel)])):
@@ -221,7 +222,7 @@ def write(db: Database, config) -> tuple[dict, tuple[Diagnostic, ...]]:
         entry = manifest.get(path) if live else None
         if entry is None or entry.get("digest") != file_digest:
             return False
-        if unchanged_on_disk(output / path, entry):
+        if unchanged_on_disk(f"{output}/{path}", entry):
             return True
         try:
             return digest(reader.read(path)) == file_digest
@@ -259,7 +260,6 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     """Every file of the site, in the order written: pages, feeds, sitemap and robots.txt,
     static files, the search index, the output marker. A file the output holds already
     (``known(path, digest)``) comes as a KeptFile, never made again."""
-    compile_all(db.get(TEMPLATES))  # before the page workers fork: they inherit the compiled templates
     names = db.get(PAGE_LIST)
     yield from _files(db, PAGE, names, known, lambda name: split_name(name)[::-1])
     feeds = [path for channel in db.get(CHANNELS) for path in feed_paths(channel)]
@@ -268,13 +268,16 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     yield from _files(db, ROBOTS, [""], known, lambda _: (ROBOTS_FILE, "robots.txt"))
     images = db.get(IMAGES)
     yield from _files(db, IMAGE_FILE, list(images), known, lambda path: (path, f"image {images[path]}"))
+    yield from _files(db, VERSION_FILE, list(db.get(VERSIONS)), known, lambda path: (path, "a smaller version of an image"))
     static = db.get(STATIC).files
     if db.get(STRUCTURE).redirects or REDIRECT_MAP_FILE in static:
         yield from _files(db, REDIRECT_MAP, [""], known, lambda _: (REDIRECT_MAP_FILE, "the redirect map of aliases"))
     yield from _files(db, STATIC_FILE, [path for path in static if path != REDIRECT_MAP_FILE], known,
                       lambda path: (path, f"static file {db.reader.path(static[path])}"))
     yield from search_files(db, known)
-    yield output_marker()
+    marker = output_marker()
+    marker_digest = digest(marker.content)
+    yield KeptFile(marker.path, "", marker.origin) if known(marker.path, marker_digest) else marker
 
 
 def _files(db: Database, query, args, known, where) -> Iterator[OutputFile | KeptFile]:

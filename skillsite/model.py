@@ -206,6 +206,9 @@ class RenderedMarkdown:
     assets: tuple[tuple[str, str], ...] = ()
     """Images beside the article that it shows: (path under its page's folder, content
     path of the file), published with it."""
+    versioned: tuple[str, ...] = ()
+    """The images of this site it shows that have smaller versions, each by the question
+    that finds its file (``asset:...``, ``static:...``: see images.py)."""
 
 
 @dataclass(frozen=True, slots=True)

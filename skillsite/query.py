@@ -284,15 +284,19 @@ class Database:
         """(arg, value) for each argument, in order, made in ``jobs`` processes where need
         be. A value kept only as its digest is let go once yielded; where ``known(arg,
         digest)`` says the caller holds it (the output folder does), None is yielded."""
-        def held(key: str, memo: Memo) -> bool:
-            return not memo.has_value and known is not None and known(key.partition(":")[2], memo.digest)
         keys = self._keys(query, args)
-        todo = {key for key in keys if not (memo := self._current_memo(key, query, False))
-                or (query.kind is None and not memo.has_value and not held(key, memo))}
+        todo, held = set(), set()
+        for key in keys:
+            memo = self._current_memo(key, query, False)
+            if memo is None:
+                todo.add(key)
+            elif query.kind is None and not memo.has_value:
+                held_by_caller = known is not None and known(key.partition(":")[2], memo.digest)
+                (held if held_by_caller else todo).add(key)
         made = self._make_all([key for key in keys if key in todo])
         for key in keys:
             memo = next(made) if key in todo else self._memos[key]
-            if held(key, memo) and not self.verify:
+            if key in held and not self.verify:
                 yield key.partition(":")[2], None
                 continue
             yield key.partition(":")[2], self._value(key, query, memo)

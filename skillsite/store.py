@@ -103,6 +103,8 @@ def fingerprint() -> str:
     import markdown_it
     import mdit_py_plugins
     import nh3
+    import PIL
+    import pygments
     import yaml
 
     from .markdown import MARKDOWN_VERSION
@@ -111,7 +113,8 @@ def fingerprint() -> str:
                      f"policy={POLICY_VERSION}", f"markdown-it-py={markdown_it.__version__}",
                      f"mdit-py-plugins={mdit_py_plugins.__version__}", f"nh3={nh3.__version__}",
                      f"jinja2={jinja2.__version__}", f"pyyaml={yaml.__version__}",
-                     f"feedgen={feedgen.version.version_full_str}", f"msgspec={msgspec.__version__}"))
+                     f"feedgen={feedgen.version.version_full_str}", f"msgspec={msgspec.__version__}",
+                     f"pygments={pygments.__version__}", f"pillow={PIL.__version__}"))
 
 
 class MemoryStore:

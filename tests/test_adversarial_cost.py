@@ -55,6 +55,9 @@ BUILT = {
     "emphasis": _padded("*a* " * (MARKS // 2)),
     "deep divs, again and again": _padded(("<div>" * 990 + "</div>" * 990 + "\n\n") * (MARKS // 1980)),
     "quotes 40 deep": _fill("> " * 40 + "a\n", LINES),
+    "one fence of Python": _padded("```python\n" + "total = sum(a, b) + f(c) * g(d) - h(e) / i(f) % j(g)\n" * (LINES - 10)
+                                   + "```\n"),
+    "fences of Python, one line each": _padded("```python\nx = f(a, b)\n```\n" * (LINES // 3)),
 }
 
 _MEASURE = textwrap.dedent("""

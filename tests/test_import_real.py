@@ -25,7 +25,7 @@ from skillsite.cli import main
 from skillsite.frontmatter import split
 from skillsite.markdown import make_markdown
 from clients import REPO, serve
-from conftest import CORPUS
+from conftest import CORPUS, elements
 from test_validation import vnu_errors
 
 ORIGINALS = CORPUS / "originals"
@@ -36,7 +36,7 @@ TEMPLATE_SYNTAX = re.compile(r"\{%[^%]{0,300}%\}|\{\{[^}]{0,300}\}\}|^[ \t]*:::+
 _SHORTCODE_ESCAPE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
 _HIGHLIGHT = re.compile(r"\{\{<\s*highlight[^>]*>\}\}\n?(.*?)\{\{<\s*/highlight\s*>\}\}"
                         r"|\{%-?\s*highlight[^%]*%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}", re.DOTALL)
-_CODE_BLOCK = re.compile(r"<pre><code[^>]*>(.*?)</code></pre>", re.DOTALL)
+_CODE_BLOCK = re.compile(r"<pre[^>]*><code[^>]*>(.*?)</code></pre>", re.DOTALL)
 _INLINE_CODE = re.compile(r"<code>(.*?)</code>", re.DOTALL)
 
 
@@ -181,6 +181,33 @@ def test_every_code_sample_of_the_originals_is_on_its_page(originals):
     assert missing_code(pages, root / "output") == []
 
 
+def image_sizes(output) -> tuple[int, int, int, list[str]]:
+    """(images of the site with width and height, images on other sites, images whose file
+    is missing, the site's own images without a size) on every page of ``output``."""
+    sized, remote, missing, unsized = 0, 0, 0, []
+    for page in sorted(output.rglob("*.html")):
+        for tag, attributes in elements(page.read_text(encoding="utf-8")):
+            if tag != "img":
+                continue
+            if attributes["src"].startswith("https://"):
+                remote += 1  # left on its own site: the build downloads nothing, so knows no size
+            elif attributes.get("width") and attributes.get("height"):
+                sized += 1
+            elif not (output / urljoin("/" + page.relative_to(output).as_posix(), attributes["src"])[1:]).is_file():
+                missing += 1  # the build warned of it: no file, no size
+            else:
+                unsized.append(f"{page.relative_to(output)}: {attributes['src']}")
+    return sized, remote, missing, unsized
+
+
+def test_the_imported_originals_images_are_all_on_other_sites_and_keep_their_address(originals):
+    # the originals ship no image files: an image on another site stays there, one of the
+    # original site's own is missing (the build warns of each)
+    sized, remote, missing, unsized = image_sizes(originals[0] / "output")
+    print(f"\nimported originals: {sized} sized, {remote} on other sites, {missing} missing, {len(unsized)} unsized")
+    assert (sized, remote, unsized) == (0, 59, []) and missing > 10
+
+
 def test_the_imported_originals_are_valid_html(originals):
     count, errors = vnu_errors(originals[0] / "output")
     assert count > 250
@@ -235,6 +262,12 @@ def test_every_code_sample_of_the_hugo_posts_is_on_its_page(hugo):
         samples[name] = code_samples(pages)
         assert missing_code(pages, root / "output") == [], name
     assert samples == {"hugoBasicExample": 20, "hugo-theme-stack": 117, "hugoDocs": 150}
+
+
+def test_every_image_of_the_imported_hugo_sites_has_its_size(hugo):
+    found = {name: image_sizes(hugo[name][0] / "output") for name in HUGO_SITES}
+    assert all(unsized == [] for *_, unsized in found.values()), found
+    assert found["hugo-theme-stack"] == (4, 0, 0, []), found  # its gallery: four photographs beside their post
 
 
 def test_the_imported_hugo_sites_are_valid_html(hugo):
@@ -316,6 +349,55 @@ def test_every_code_sample_of_the_jekyll_posts_is_on_its_page(jekyll):
 def test_the_imported_jekyll_posts_are_valid_html(jekyll):
     count, errors = vnu_errors(jekyll[0] / "output")
     assert count > 45 and errors == []
+
+
+@pytest.fixture(scope="module")
+def jekyll_docs(tmp_path_factory):
+    root = new_site(tmp_path_factory, "jekyll-docs")
+    result = run_import(root, str(JEKYLL / "docs/_docs"), "--category", "career")
+    return root, result, build(root)
+
+
+class _Headings(HTMLParser):
+    """The level and text of every heading of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.levels, self.texts, self._in = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        if re.fullmatch(r"h[1-6]", tag):
+            self.levels.append(int(tag[1]))
+            self.texts.append("")
+            self._in = True
+
+    def handle_endtag(self, tag):
+        self._in = self._in and not re.fullmatch(r"h[1-6]", tag)
+
+    def handle_data(self, data):
+        if self._in:
+            self.texts[-1] += data
+
+
+def test_jekyll_documentation_pages_place_their_h5_notes_under_their_own_headings(jekyll_docs):
+    root, result, built = jekyll_docs
+    assert result.output.splitlines()[0] == "Imported 8 of 8 files (8 Jekyll):"
+    assert built.articles == 8
+    notes = []  # the text of each <h5> note of the sources (those without Liquid in them)
+    for source in (JEKYLL / "docs/_docs").rglob("*.md"):
+        notes += [html.unescape(re.sub(r"<[^>]+>", "", note)) for note in
+                  re.findall(r"<h5>(.*?)</h5>", source.read_text(encoding="utf-8")) if "{" not in note]
+    shown = []
+    for page in sorted((root / "output/articles").glob("*/index.html")):
+        parser = _Headings()
+        parser.feed(page.read_text(encoding="utf-8"))
+        levels = parser.levels
+        assert levels.count(1) == 1 and levels[0] == 1, (page, levels)  # the title, first, and no other
+        assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:])), (page, levels)
+        shown += parser.texts
+    assert len(notes) == 25 and set(notes) <= set(shown)
+    count, errors = vnu_errors(root / "output")
+    assert count > 8 and errors == []
 
 
 def test_old_jekyll_addresses_redirect_and_links_to_them_lead_to_the_new_pages(jekyll):

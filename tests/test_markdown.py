@@ -39,12 +39,12 @@ def warnings(rendered: RenderedMarkdown) -> list[str]:
 # --- Markdown -------------------------------------------------------------------------------------
 
 def test_renders_commonmark_paragraphs_emphasis_lists_code_and_quotes(site):
-    body = "Some *em*, **strong** and `code`.\n\n- one\n- two\n\n> quoted\n\n```python\nx = 1 < 2\n```\n"
+    body = "Some *em*, **strong** and `code`.\n\n- one\n- two\n\n> quoted\n\n```pseudocode\nx = 1 < 2\n```\n"
     assert render(site, body).html == (
         "<p>Some <em>em</em>, <strong>strong</strong> and <code>code</code>.</p>\n"
         "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"
         "<blockquote>\n<p>quoted</p>\n</blockquote>\n"
-        '<pre><code class="language-python">x = 1 &lt; 2\n</code></pre>\n'
+        '<pre tabindex="0"><code class="language-pseudocode">x = 1 &lt; 2\n</code></pre>\n'  # one Pygments knows: test_highlight.py
     )
 
 
@@ -99,6 +99,15 @@ def test_never_skips_a_heading_level(site):
 def test_raw_html_headings_do_not_add_a_second_h1_to_the_page(site):
     rendered = render(site, "<h1>Pasted title</h1>\n\nText.\n")
     assert "h1" not in [tag for tag, _ in elements(rendered.html)]
+
+
+def test_raw_html_headings_are_placed_with_the_markdown_ones_never_skipping_a_level(site):
+    body = ("## Setup\n\n<div class=\"note\">\n  <h5>ProTip: keep it short</h5>\n  <p>A note.</p>\n</div>\n\n"
+            "<h1>Pasted</h1>\n\n#### Under it\n\n<aside markdown=\"1\">\n\n### Inside an aside\n\n</aside>\n")
+    rendered = render(site, body)
+    assert [tag for tag, _ in elements(rendered.html) if tag.startswith("h")] == ["h2", "h3", "h2", "h3", "h3"]
+    assert "<h3>ProTip: keep it short</h3>" in rendered.html and "<h2>Pasted</h2>" in rendered.html
+    assert [(h.level, h.anchor) for h in rendered.toc] == [(2, "setup"), (3, "under-it"), (3, "inside-an-aside")]
 
 
 # --- summary and word count ---------------------------------------------------------------------------

@@ -70,6 +70,22 @@ def write(relative: str, text: str) -> Edit:
     return do
 
 
+def write_bytes(relative: str, data: bytes) -> Edit:
+    def do(root: Path) -> None:
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(data)
+    return do
+
+
+def picture(width: int, height: int, colour: str) -> bytes:
+    """A PNG large enough to get smaller versions (images.py)."""
+    from PIL import Image
+    import io
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
 def delete(relative: str) -> Edit:
     return lambda root: (root / relative).unlink()
 
@@ -300,6 +316,10 @@ SINGLE = {
     "an image beside the article, in a folder": both(
         write("content/jobs/cv/one.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
         edit(CV, "\n## ", "\n![A CV](cv/one.svg)\n\n## ")),
+    "a large photo beside the article": both(write_bytes("content/jobs/cv-photo.png", picture(1300, 800, "teal")),
+                                             edit(CV, "\n## ", "\n![A CV](cv-photo.png)\n\n## ")),
+    "a large photo in static/": both(write_bytes("static/images/cv.png", picture(1300, 800, "navy")),
+                                     edit(CV, "\n## ", "\n![A CV](/images/cv.png)\n\n## ")),
 }
 
 
@@ -332,6 +352,13 @@ def sequences() -> dict[str, list]:
             Step(write("content/jobs/cv-photo.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='2'/>")),
             Step(delete("content/jobs/cv-photo.svg")),
             Step(write("content/jobs/cv-photo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"))],
+        "a large photo: shown, made larger, made small, deleted, shown from static/ by two articles": [
+            Step(SINGLE["a large photo beside the article"]),
+            Step(write_bytes("content/jobs/cv-photo.png", picture(2000, 1000, "teal"))),
+            Step(write_bytes("content/jobs/cv-photo.png", picture(300, 200, "teal"))),
+            Step(delete("content/jobs/cv-photo.png")),
+            Step(both(SINGLE["a large photo in static/"], edit(LEARNING, "\n## ", "\n![Same](/images/cv.png)\n\n## "))),
+            Step(write_bytes("static/images/cv.png", picture(1000, 1000, "navy")))],
         "an edit and its revert, twice": [
             Step(both(saved.save(CV), title)), Step(saved.restore(CV)), Step(title), Step(saved.restore(CV))],
         "a warning, another edit, the fix": [
@@ -427,7 +454,8 @@ def test_a_sequence_of_edits_and_builds(sample_site, tmp_path, sequence):
     run_builds(sample_site, tmp_path, sequences()[sequence])
 
 
-SERVE_SEQUENCES = ["an image beside an article: shown, changed, deleted, shown again", "A, B, revert A, revert B", "an edit and its revert, twice", "a warning, another edit, the fix",
+SERVE_SEQUENCES = ["an image beside an article: shown, changed, deleted, shown again",
+                   "a large photo: shown, made larger, made small, deleted, shown from static/ by two articles", "A, B, revert A, revert B", "an edit and its revert, twice", "a warning, another edit, the fix",
                    "an error, then its fix", "an error and an edit elsewhere, then the fix",
                    "an error that keeps the article (a taken feed id), then the fix", "a slug collision, then the fix",
                    "a template error, then an edit, then the fix", "two swaps", "moved and moved back",

@@ -155,6 +155,10 @@ class _AskedTargets:
     def answer(self, question: str) -> str | None:
         return self._ask.get(LINK, question)
 
+    def image(self, question: str):
+        from .images import IMAGE_INFO
+        return self._ask.get(IMAGE_INFO, question)
+
 
 def _link(ask, question: str) -> str | None:
     from .site import LINK_TARGETS

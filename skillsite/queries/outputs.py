@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..images import originals_only
 from ..inputs import InputProblem, read_input
 from ..links import dead_links, exists_in
 from ..model import Diagnostic
@@ -15,6 +16,7 @@ from ..outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE, redirect_map
 from ..outputs.sitemap import robots, sitemap
 from ..query import TOP, Query
 from ..urls import article_path
+from . import images
 from .content import ARTICLE, ARTICLE_FILES, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, RULES
 from .pages import ORDER, PAGE_LIST
 from .site import PLACE, PUBLICATION, SITE_PROBLEMS, STRUCTURE
@@ -52,7 +54,7 @@ def _feed(ask, path: str) -> bytes:
     items = []
     for slug in channel.articles:
         source = ask.get(PLACE, slug).source_path
-        items.append((ask.get(ARTICLE, source), ask.get(BODY, source).html))
+        items.append((ask.get(ARTICLE, source), originals_only(ask.get(BODY, source).html)))  # feeds carry the original
     return feed_file(ask.get(CONFIG), channel, kind, items)
 
 
@@ -143,6 +145,7 @@ def _paths(ask, _: str) -> frozenset[str]:
     paths.update(path for channel in ask.get(CHANNELS) for path in feed_paths(channel))
     paths.update(ask.get(STATIC).files)
     paths.update(ask.get(IMAGES))
+    paths.update(ask.get(images.VERSIONS))
     paths.update((SITEMAP_FILE, ROBOTS_FILE))
     if ask.get(STRUCTURE).redirects:
         paths.add(REDIRECT_MAP_FILE)
@@ -221,4 +224,4 @@ PROBLEMS = Query("problems", 30, _problems, Problems)
 """Every problem a build finds."""
 
 QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, REDIRECT_MAP, ARTICLE_IMAGES, IMAGES, IMAGE_FILE, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
-           ARTICLE_PROBLEMS, PROBLEMS)
+           ARTICLE_PROBLEMS, PROBLEMS, *images.QUERIES)

@@ -89,18 +89,6 @@ def environment(templates: Templates) -> jinja2.Environment:
     return made[1]
 
 
-def compile_all(templates: Templates) -> None:
-    """Compile every template here, before page workers fork: they inherit them. A template
-    that does not compile is left to the page that uses it to report."""
-    env = environment(templates)
-    for name in env.list_templates():
-        if name.endswith(".html"):
-            try:
-                env.get_template(name)
-            except Exception:  # noqa: BLE001  any template that does not compile: only a page using it may fail
-                continue
-
-
 @dataclass(frozen=True, slots=True)
 class Static:
     """The files published as they are."""
