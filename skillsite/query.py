@@ -197,10 +197,11 @@ class Database:
             stratum, batch = heap[0][0], []
             while heap and heap[0][0] == stratum:
                 batch.append(heapq.heappop(heap)[1])
-            stale = []
+            stale, missing = [], []
             for key in batch:
                 memo = self._stored(key)
                 if memo is None:
+                    missing.append(key)
                     continue  # nothing to bring up to date: made when asked
                 if stratum > TOP and key not in below:
                     self._suspect.add(key)  # only keys of the top reached it: checked when asked
@@ -211,6 +212,7 @@ class Database:
             if stratum >= TOP:
                 self._stale.update(stale)
                 reach_above([key for key in batch if key in self._stale or key in self._suspect])
+                reach(missing)  # no digest to compare with (a memo set aside): what asked it is made again
                 continue
             before = {key: self._memos[key].digest for key in stale}
             for _ in self._make_all(stale):
