@@ -11,7 +11,10 @@ each in a fresh process (so peak memory is the build's own):
 - a rebuild with nothing changed;
 - a rebuild after editing one article's body, and after editing one article's title
   (which changes listings and feeds too);
-- ``skillsite serve``: from saving an article to the browser's reload signal.
+- ``skillsite serve``: from saving an article to the browser's reload signal;
+- with ``--search`` (search_bench.py): cold, no-change and one-edit builds with the search
+  index, beside Hugo followed by Pagefind over Hugo's output, in the same run
+  (``--search-only``: only those, and the two-process floor).
 
 Seconds are wall time of the whole process (interpreter start and imports included) for
 the floor and for skillsite alike.
@@ -36,6 +39,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import search_bench  # noqa: E402  beside this file
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_BENCH = REPO.parent / "shared" / "bench"
@@ -156,7 +161,8 @@ def main() -> None:
     parser.add_argument("--shared-bench", type=Path, default=SHARED_BENCH,
                         help="folder holding make_corpus.py and floor.py")
     parser.add_argument("--search", action="store_true",
-                        help="also time builds with the search index (Pagefind re-indexes every page on each change)")
+                        help="also time builds with the search index, beside Hugo then Pagefind over Hugo's output")
+    parser.add_argument("--search-only", action="store_true", help="with --search: only the builds with search")
     parser.add_argument("--no-serve", action="store_true", help="skip the serve measurement")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary site")
@@ -179,31 +185,36 @@ def main() -> None:
         (site / "site.yaml").write_text(config + "\nsearch: false\n", encoding="utf-8")
         rows = []
         references = [(f"floor.py --jobs {jobs}", args.shared_bench / "floor.py", jobs) for jobs in (1, 2)]
+        if args.search_only:
+            references = references[1:2]  # the table's reference
         references.append(("skillsite's parser alone -j2", REPO / "bench" / "parser_floor.py", 2))
         for name, script, jobs in references:
             shutil.rmtree(workdir / "floor", ignore_errors=True)
             rows.append((name, timed([sys.executable, str(script), str(site / "content"), str(workdir / "floor"),
                                       "--jobs", str(jobs)])))
-        rows.append(("skillsite cold build", timed(build_command(site))))
-        rows.append(("rebuild, nothing changed", timed(build_command(site))))
-        edit_first_article(site, "body")
-        rows.append(("rebuild, one body edited", timed(build_command(site))))
-        edit_first_article(site, "title")
-        rows.append(("rebuild, one title edited", timed(build_command(site))))
-        if not args.no_serve:
-            rows.append(("serve: save to reload signal", serve_latency(site)))
-        if args.search:
-            (site / "site.yaml").write_text(config, encoding="utf-8")
-            shutil.rmtree(site / ".skillsite-cache")
-            shutil.rmtree(site / "output")
-            shutil.rmtree(site / ".output.standby", ignore_errors=True)
-            rows.append(("cold build, with search", timed(build_command(site))))
+        if not args.search_only:
+            rows.append(("skillsite cold build", timed(build_command(site))))
+            rows.append(("rebuild, nothing changed", timed(build_command(site))))
             edit_first_article(site, "body")
-            rows.append(("body edited, with search", timed(build_command(site))))
+            rows.append(("rebuild, one body edited", timed(build_command(site))))
+            edit_first_article(site, "title")
+            rows.append(("rebuild, one title edited", timed(build_command(site))))
+        if not args.no_serve and not args.search_only:
+            rows.append(("serve: save to reload signal", serve_latency(site)))
         hugo = None if args.no_hugo else hugo_binary()
-        if hugo:
+        if hugo and not args.search_only:
             rows += hugo_rows(args, workdir, hugo)
+        if args.search:  # see search_bench.py
+            rows += search_bench.skillsite_rows(site, config, timed, build_command(site),
+                                                lambda: edit_first_article(site, "body"))
+            if hugo:
+                reference = args.shared_bench / "hugo"
+                rows += search_bench.hugo_pagefind_rows(
+                    search_bench.hugo_site(args.shared_bench / "make_corpus.py", reference, args.articles,
+                                           workdir / "hugo-search-site"), hugo, timed)
         print_table(args.articles, rows)
+        if args.search and hugo:
+            search_bench.print_comparison(rows)
     finally:
         if args.keep:
             print(f"site kept in {site}", file=sys.stderr)

@@ -20,7 +20,7 @@ from .lock import LOCK_FILE, build_lock
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .published import published_contract
 from .parallel import default_jobs
-from .queries import content, contract, outputs, pages, site, standalone, theme
+from .queries import content, contract, outputs, pages, search, site, standalone, theme
 from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMENT, PLACEMENT, Options
 from .queries.contract import PUBLISHED, ContractSite
 from .outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE
@@ -33,13 +33,13 @@ from .queries.site import LISTING, PLACE, PUBLICATION, STRUCTURE, TAXONOMIES
 from .queries.theme import STATIC
 from .query import Database
 from .outputs.pages import split_name
-from .search import SearchIndex
+from .queries.search import search_files, search_warnings as index_warnings
 from .site import HeldBack, held_back
 from .store import CACHE_DIR, MemoryStore, SqliteStore
 from .writer import output_marker, refuse_dangerous_output, restore_parked_output, unchanged_on_disk, write_site
 
 QUERIES = (*INPUT_QUERIES, *content.QUERIES, *standalone.QUERIES, *site.QUERIES, *theme.QUERIES, *pages.QUERIES,
-           *outputs.QUERIES, *contract.QUERIES)
+           *outputs.QUERIES, *contract.QUERIES, *search.QUERIES)
 """Every query of a build."""
 
 
@@ -239,19 +239,15 @@ def write(db: Database, config) -> tuple[dict, tuple[Diagnostic, ...]]:
         break
     else:
         paths = {file.path for file in kept}  # each found as written (see ``known``)
-        site_files = {path for path in manifest if not path.startswith(SearchIndex.folder)}
-        if paths == site_files and live and all(unchanged_on_disk(output / path, entry)
-                                                for path, entry in manifest.items() if path not in paths):
-            return manifest, tuple(_warning(*fields) for fields in store.record("search-warnings") or ())
+        if paths == set(manifest) and live and all(unchanged_on_disk(output / path, entry)
+                                                   for path, entry in manifest.items() if path not in paths):
+            return manifest, index_warnings(db)
         files = iter(kept)
     folders = store.record("folders") or {}
-    written, search_warnings, new_folders = write_site(files, output, manifest,
-                                                       SearchIndex() if config.search else None,
-                                                       folders.get("standby"))
+    written, new_folders = write_site(files, output, manifest, folders.get("standby"))
     store.save_record("manifest", written)
     store.save_record("folders", {"live": new_folders, "standby": folders.get("live")})  # they were swapped
-    store.save_record("search-warnings", [[d.path, d.line, d.message, d.hint, d.severity] for d in search_warnings])
-    return written, search_warnings
+    return written, index_warnings(db)
 
 
 def _chain(kept, file, rest):
@@ -260,14 +256,10 @@ def _chain(kept, file, rest):
     yield from rest
 
 
-def _warning(path, line, message, hint, severity) -> Diagnostic:
-    return Diagnostic(path, line, message, hint, severity)
-
-
 def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     """Every file of the site, in the order written: pages, feeds, sitemap and robots.txt,
-    static files, the output marker. A file the output holds already (``known(path,
-    digest)``) comes as a KeptFile, never made again."""
+    static files, the search index, the output marker. A file the output holds already
+    (``known(path, digest)``) comes as a KeptFile, never made again."""
     names = db.get(PAGE_LIST)
     yield from _files(db, PAGE, names, known, lambda name: split_name(name)[::-1])
     feeds = [path for channel in db.get(CHANNELS) for path in feed_paths(channel)]
@@ -282,6 +274,7 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
         yield from _files(db, REDIRECT_MAP, [""], known, lambda _: (REDIRECT_MAP_FILE, "the redirect map of aliases"))
     yield from _files(db, STATIC_FILE, [path for path in static if path != REDIRECT_MAP_FILE], known,
                       lambda path: (path, f"static file {db.reader.path(static[path])}"))
+    yield from search_files(db, known)
     marker = output_marker()
     marker_digest = digest(marker.content)
     yield KeptFile(marker.path, "", marker.origin) if known(marker.path, marker_digest) else marker

@@ -100,6 +100,9 @@ class SiteConfig:
     """Fill in ``updated`` from the last commit that modified an article."""
     search: bool = True
     """Build the search index (Pagefind) and show the search box and page."""
+    search_shards: int | None = None
+    """How many shards each language's search index is split into (1: one index); None:
+    chosen from the site's size (search.py)."""
     against: str | None = None
     """The site as published, which the feed contract compares with (see published.py): a
     URL ending in '/' or an absolute folder; None: the output folder."""
@@ -247,6 +250,7 @@ class _ConfigReader:
             "feeds": self._feeds,
             "dates_from_git": lambda n: schema.boolean(n, "dates_from_git"),
             "search": lambda n: schema.boolean(n, "search"),
+            "search_shards": _search_shards,
             "against": self._against,
         }
         values: dict[str, object] = {}
@@ -397,3 +401,12 @@ def _default_menu(categories: tuple[Group, ...]) -> tuple[MenuItem, ...]:
             *(MenuItem(c.title, f"/category/{c.key}/") for c in categories),
             MenuItem("Archive", "/archive/"))
 
+
+
+def _search_shards(node: Node) -> int:
+    value = schema.integer(node, "search_shards")
+    if value not in (1, 2, 4, 8, 16):
+        raise FieldProblem(node.line, f"search_shards: must be 1, 2, 4, 8 or 16, not {value}",
+                           "1 makes one search index per language; leave it out to have it chosen from the "
+                           "site's size")
+    return value

@@ -39,19 +39,22 @@ def default_jobs() -> int:
 
 
 def map_in_processes(work: Callable[[Any, Any], Any], shared: Any, tasks: Sequence[Any], jobs: int,
-                     chunk: int = 16, before_fork: Callable[[Any], None] | None = None) -> Iterator[Any]:
+                     chunk: int = 16, before_fork: Callable[[Any], None] | None = None, weight: int = 1
+                     ) -> Iterator[Any]:
     """``work(shared, task)`` for every task, in order; in ``jobs`` forked processes when
     there is enough to do and the system can fork, else here. ``before_fork(shared)`` runs
-    here just before the workers fork, once: they inherit what it prepares."""
+    here just before the workers fork, once: they inherit what it prepares. ``weight``: how
+    many ordinary tasks one task is worth (a few heavy ones are spread over workers too)."""
     global _current_work
     fork = "fork" in multiprocessing.get_all_start_methods()
-    if jobs <= 1 or len(tasks) < MIN_TASKS_PER_WORKER * 2 or not fork:
+    if jobs <= 1 or len(tasks) * weight < MIN_TASKS_PER_WORKER * 2 or len(tasks) < 2 or not fork:
         yield from (work(shared, task) for task in tasks)
         return
     if before_fork is not None:
         before_fork(shared)
     _current_work = (work, shared)
-    workers = min(jobs, len(tasks) // MIN_TASKS_PER_WORKER)
+    workers = min(jobs, len(tasks), len(tasks) * weight // MIN_TASKS_PER_WORKER)
+    chunk = max(1, chunk // weight)
     chunks = (tasks[start:start + chunk] for start in range(0, len(tasks), chunk))
     pending: deque[Future] = deque()
     try:

@@ -16,7 +16,9 @@ edges the store keeps), and makes a memo again only where one of its dependencie
 changed. A memo the change never reached is current without being looked at, so a
 10,000-article site pays for what an edit touches, not for its size. Memos of the top
 stratum (pages, feeds: nothing else asks for them) are only marked, and made when the
-build asks for them, in parallel.
+build asks for them, in parallel. A query above them (a search shard asks for pages) is
+only suspected when a page it asked is stale, and checked when asked: it is made again
+only if one of the pages it asked comes out with another digest.
 
 ``build`` keeps the memos in ``.skillsite-cache/`` (store.py), ``serve`` in memory; both run
 the same queries. With SKILLSITE_VERIFY=1 every memo the layer reuses is made again and
@@ -59,9 +61,10 @@ class Query:
     kind: Any = None
     """The value's type, as the store decodes it; None for a value kept only as its digest
     (a page's HTML: the output folder holds it), made again when asked for."""
-    costly: bool = False
+    costly: bool | int = False
     """Worth making in worker processes (parsing, rendering); a cheap value costs more to
-    send back from a worker than to make."""
+    send back from a worker than to make. A number: how many ordinary costly values one is
+    worth (a search shard indexes hundreds of pages), so that a few go to workers too."""
 
     def key(self, arg: str = "") -> str:
         return f"{self.name}:{arg}"
@@ -125,6 +128,8 @@ class Database:
     def _reset(self) -> None:
         self._current: set[str] = set()  # keys current in this session
         self._stale: set[str] = set()  # top-stratum keys a change reached: made when asked
+        self._suspect: set[str] = set()  # keys above the top that only keys of the top reached: checked when asked
+        self._reached: dict[str, dict[str, str]] = {}  # of each suspect key: what reached it, and its digest before
         self._made: set[str] = set()  # keys made this session: saved by end()
         self._asked: set[str] = set()
         self._checked: set[str] = set()  # verify mode: reused and checked
@@ -168,28 +173,46 @@ class Database:
         heap: list[tuple[int, str]] = []
         queued: set[str] = set()
 
+        below: set[str] = set()  # keys a change below the top reached: made again
+
         def reach(keys: Iterable[str]) -> None:
             for key in self.store.dependents(keys) - queued - self._current:
                 if self._query_of(key) is not None:
                     queued.add(key)
+                    below.add(key)
                     heapq.heappush(heap, (self._query_of(key).stratum, key))
+
+        def reach_above(keys: Iterable[str]) -> None:
+            """Above the top only the keys asked are made: note the digest each had before."""
+            for source in keys:
+                for key in self.store.dependents([source]) - self._current:
+                    if self._query_of(key) is not None:
+                        self._reached.setdefault(key, {})[source] = self._memos[source].digest
+                        if key not in queued:
+                            queued.add(key)
+                            heapq.heappush(heap, (self._query_of(key).stratum, key))
 
         reach(changed)
         while heap:
             stratum, batch = heap[0][0], []
             while heap and heap[0][0] == stratum:
                 batch.append(heapq.heappop(heap)[1])
-            stale = []
+            stale, missing = [], []
             for key in batch:
                 memo = self._stored(key)
                 if memo is None:
+                    missing.append(key)
                     continue  # nothing to bring up to date: made when asked
-                if memo.deps is None or any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
+                if stratum > TOP and key not in below:
+                    self._suspect.add(key)  # only keys of the top reached it: checked when asked
+                elif memo.deps is None or any(self._digest_now(dep) != recorded for dep, recorded in memo.deps):
                     stale.append(key)
                 else:
                     self._current.add(key)
+            reach(missing)  # no digest to compare with (a memo set aside): what was made from it is made again
             if stratum >= TOP:
                 self._stale.update(stale)
+                reach_above([key for key in batch if key in self._stale or key in self._suspect])
                 continue
             before = {key: self._memos[key].digest for key in stale}
             for _ in self._make_all(stale):
@@ -222,7 +245,7 @@ class Database:
         # session makes them, whatever it changes; inputs that are gone and no longer asked for
         gone = [key for key, memo in self._memos.items() if memo.value == MISSING_INPUT and key not in self._asked
                 and self._query_of(key) and self._query_of(key).stratum == 0]
-        self.forget([*self._stale, *gone])
+        self.forget([*self._stale, *self._suspect, *gone])
 
     def forget(self, keys: Iterable[str]) -> None:
         keys = list(keys)
@@ -305,7 +328,7 @@ class Database:
         """The memo of ``key``, current; made (with ``make``) when there is none or a change
         made it stale."""
         if key not in self._current:
-            memo = None if key in self._stale else self._stored(key)
+            memo = None if key in self._stale else self._checked_memo(key) if key in self._suspect else self._stored(key)
             if memo is None:
                 return self._make(key, query) if make else None
             self._current.add(key)  # stored, and no change reached it
@@ -356,14 +379,31 @@ class Database:
         self._memos[key] = memo
         self._current.add(key)
         self._stale.discard(key)
+        self._suspect.discard(key)
         self._made.add(key)
+
+    def _checked_memo(self, key: str) -> Memo | None:
+        """The stored memo of a suspect key, if every key of the top that reached it is, once
+        current, as it was; else None, and the key is stale."""
+        self._suspect.discard(key)
+        memo = self._stored(key)
+        for source, before in self._reached.pop(key, {}).items():
+            query = self._query_of(source)
+            if memo is None or query is None or self._current_memo(source, query).digest != before:
+                memo = None
+                break
+        if memo is None:
+            self._stale.add(key)
+        return memo
 
     def _make_all(self, keys: Sequence[str]) -> Iterator[Memo]:
         """Make each key's memo, in order, lazily; in ``jobs`` forked processes when many are
         costly. A worker sends back every memo it made (those of the queries it asked on the
         way included) and the files it read; this process takes them as its own."""
-        jobs = self.jobs if sum(self._query_of(key).costly for key in keys) >= _PARALLEL_FROM else 1
-        for key, (memos, records) in zip(keys, map_in_processes(_make_for, self, keys, jobs), strict=True):
+        weight = sum(int(self._query_of(key).costly) for key in keys)
+        jobs = self.jobs if weight >= _PARALLEL_FROM else 1
+        tasks = map_in_processes(_make_for, self, keys, jobs, weight=max(1, weight // max(1, len(keys))))
+        for key, (memos, records) in zip(keys, tasks, strict=True):
             self.reader.take(records)
             for other, memo in memos:
                 if self._memos.get(other) is not memo and (other == key or other not in self._current):

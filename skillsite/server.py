@@ -30,6 +30,7 @@ from .inputs import FILE, GIT_HEAD, TREE, is_debris
 from .model import BuildFailed, Diagnostic, KeptFile
 from .parallel import default_jobs
 from .printable import printable
+from .queries.search import search_warnings
 from .report import log_warnings
 from .store import MemoryStore
 from .templates import builtin_themes_dir
@@ -53,6 +54,7 @@ class Preview:
         self.files: dict[str, bytes] = {}
         self.problems: tuple[Diagnostic, ...] = ()
         self.warnings: tuple[Diagnostic, ...] = ()
+        self._index_warnings: tuple[Diagnostic, ...] = ()
         self.generation = 0
         self._digests: dict[str, str] = {}  # the digest of each file of ``files``, as the layer knows it
         self._db = open_database(site_dir, options, MemoryStore())
@@ -80,9 +82,14 @@ class Preview:
                       None if self._pending is None else input_keys(db, self._pending))
                 _, problems = read_site(db)
                 errors = tuple(d for d in problems.found if d.severity == "error")
-                if (*problems.found, *problems.dead_links) != self.warnings:  # said again only when they change
+                said = (*problems.found, *problems.dead_links, *self._index_warnings)
+                if said != self.warnings:  # said again only when they change
                     log_warnings((*problems.found, *problems.dead_links), self.log)
                 files = None if errors else self._files()
+                index = search_warnings(db) if files is not None else ()  # what kept search from being built
+                if files is not None and index != self._index_warnings:
+                    log_warnings(index, self.log)
+                    self._index_warnings = index
                 if files is not None and any(key.startswith(AGGREGATES) for key in db.log):
                     forget_gone(db)
                 self.made = tuple(db.log)
@@ -92,7 +99,7 @@ class Preview:
             db.end()
             errors, files, problems = tuple(d for d in failed.diagnostics if d.severity == "error"), None, None
         if files is not None and not errors:
-            warnings = (*problems.found, *problems.dead_links)
+            warnings = (*problems.found, *problems.dead_links, *index)
         else:
             warnings = self.warnings
         changed_paths = [] if files is None else sorted(p for p in files if self.files.get(p) != files[p])
@@ -116,7 +123,7 @@ class Preview:
             return self._digests.get(path) == file_digest and path in self.files
 
         files: dict[str, bytes] = {}
-        claims = PathClaims()  # refuse what build refuses (no search index in serve)
+        claims = PathClaims()  # refuse what build refuses
         for file in output_files(self._db, known):
             if file.path == OUTPUT_MARKER:
                 continue  # it marks an output folder; nothing is written here

@@ -220,8 +220,10 @@ class SqliteStore:
         if row is not None:
             if _valid(row[2], key, row[0], row[1]):
                 memo = Memo(row[0])
-            else:  # damaged or forged: forgotten, so that it is made again and nothing trusts it
-                self.forget([key])
+            else:  # damaged or forged: forgotten, so that it is made again and nothing trusts it;
+                # who was made from it stays known (its own signed row), so that they are made again too
+                with self._db:
+                    self._db.execute("DELETE FROM memos WHERE key = ?", (key,))
         self._memos[key] = memo
         return memo
 

@@ -3,9 +3,8 @@
 The only module that writes the site. Files go into a staging folder beside the output
 folder; only when every file is written is the staging folder swapped in, in one atomic
 exchange where the kernel offers it (Linux renameat2), so a failed or interrupted build
-leaves the previous output exactly as it was. A post-write step (the search index) runs
-on the complete staging folder before the swap, never on the live output. Unchanged files
-are hard links to the old ones: not rewritten, their modification times kept.
+leaves the previous output exactly as it was. Unchanged files are hard links to the old
+ones: not rewritten, their modification times kept.
 """
 
 from __future__ import annotations
@@ -18,10 +17,10 @@ import stat
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn, Protocol
+from typing import NoReturn
 
 from .digests import RACY_NS, digest
 from .lock import exclusive
@@ -75,29 +74,11 @@ def output_marker() -> OutputFile:
                                      b"do not keep other files in it.\n", "skillsite's output marker")
 
 
-class PostWrite(Protocol):
-    """A step run on the complete staging folder before it is swapped in (the search index).
-    It writes into ``folder`` only; it is skipped, and its files of the last build kept, when
-    its inputs have not changed."""
-
-    folder: str
-    """The folder of the output it writes (``pagefind/``)."""
-    purpose: str
-    """What it makes, for messages (``the search index``)."""
-
-    def inputs_key(self, manifest: Mapping[str, dict]) -> str:
-        """A digest of what it reads, from the entries of the files written so far."""
-
-    def run(self, staging: Path) -> Sequence[Diagnostic]:
-        """Do the step; return warnings, or raise BuildFailed to keep the old output."""
-
-
 def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previous: Mapping[str, dict] | None = None,
-               post_write: PostWrite | None = None, standby_folders: Mapping | None = None
-               ) -> tuple[dict[str, dict], tuple[Diagnostic, ...], dict]:
+               standby_folders: Mapping | None = None) -> tuple[dict[str, dict], dict]:
     """Write ``files`` as the new content of ``output_dir``, atomically, and return what was
-    written (path -> key, digest, size, mtime, inode), the post-write step's warnings, and
-    what its folders hold (see ``_folders_written``).
+    written (path -> key, digest, size, mtime, inode) and what its folders hold (see
+    ``_folders_written``).
 
     ``previous`` is what the last build wrote. A file it wrote that is unchanged (kept, or
     made again with the same bytes) is hard-linked from the old output instead of written:
@@ -114,7 +95,7 @@ def write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previou
     output_dir = _through_links(output_dir.absolute())
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     with _output_lock(output_dir):
-        return _write_site(files, output_dir, previous, post_write, standby_folders)
+        return _write_site(files, output_dir, previous, standby_folders)
 
 
 def restore_parked_output(output_dir: Path) -> None:
@@ -144,8 +125,7 @@ def _through_links(output_dir: Path) -> Path:
 
 
 def _write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previous: Mapping[str, dict],
-                post_write: PostWrite | None, standby_folders: Mapping | None
-                ) -> tuple[dict[str, dict], tuple[Diagnostic, ...], dict]:
+                standby_folders: Mapping | None) -> tuple[dict[str, dict], dict]:
     _remove_stale_staging(output_dir)
     standby = output_dir.parent / f".{output_dir.name}{STANDBY_MARK}"
     reuse = standby.is_dir() and not standby.is_symlink() and output_dir.is_dir() and _can_exchange(output_dir.parent)
@@ -158,17 +138,14 @@ def _write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previo
     tree = _Tree(str(staging), str(output_dir), reuse,
                  _recorded_folders(staging, standby_folders) if reuse and standby_folders else {})
     manifest: dict[str, dict] = {}
-    claims = PathClaims(post_write)  # by origin, not by file: a file's bytes, once written, may go
+    claims = PathClaims()  # by origin, not by file: a file's bytes, once written, may go
     try:
         os.chmod(staging, 0o755)
         for file in files:
             claims.claim(file.path, file.origin)
             manifest[file.path] = _place(tree, file, previous.get(file.path))
-        # extras first: a reused standby still holds pages of an older build, which the
-        # post-write step (the search index) would otherwise index
-        if tree.standby:  # a new tree holds nothing else
+        if tree.standby:  # a reused standby still holds files of an older build; a new tree nothing else
             _remove_extras(tree, manifest)
-        warnings = _post_write(post_write, tree, manifest, previous) if post_write else ()
         folders = _folders_written(tree, manifest)
         old = _swap_in(staging, output_dir)
         if old is not None and old != standby:
@@ -177,7 +154,7 @@ def _write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previo
         if staging != standby:
             shutil.rmtree(staging, ignore_errors=True)
         raise  # a half-synced standby is brought up to date by the next build, file by file
-    return manifest, warnings, folders
+    return manifest, folders
 
 
 @dataclass(slots=True)
@@ -222,13 +199,10 @@ class PathClaims:
     path another file needs as its folder (the writer would replace the one by that folder,
     silently), raise BuildFailed naming both."""
 
-    def __init__(self, post_write: PostWrite | None = None):
+    def __init__(self):
         self._origins: dict[str, str] = {}  # what made each file, by path
         self._folders: dict[str, tuple[str, str]] = {}  # each folder the files need: the first (path, origin)
         self._alike: dict[str, str] = {}  # each path taken, file or folder, by the form hosts may fold it to
-        if post_write:  # its folder is taken before any file: a file there would be replaced
-            self._folders[post_write.folder.rstrip("/")] = (post_write.folder, post_write.purpose)
-            self._alike[_folded(post_write.folder.rstrip("/"))] = post_write.folder.rstrip("/")
 
     def claim(self, path: str, origin: str) -> None:
         """Take ``path`` for a file made by ``origin``."""
@@ -293,7 +267,7 @@ def _place(tree: _Tree, file: OutputFile | KeptFile, recorded: dict | None) -> d
         if kept or as_written:
             if tree.standby:
                 _link(old, target, recorded["inode"])
-            else:  # a new tree: nothing is there yet, unless a post-write step put it there
+            else:  # a new tree: nothing is there yet
                 _link_new(old, target, recorded["inode"])
             # a file kept for its bytes (an output carried to a new checkout) is recorded as it is now
             return {**recorded, "key": file.key} if as_written else _entry(target, file.key, recorded["digest"])
@@ -344,9 +318,10 @@ def _link(old: str, new: str, inode: int) -> None:
     """``new`` becomes the same file as ``old`` (inode ``inode``), unless it already is (a
     copy keeping its times where links fail)."""
     now_there = _clear(new)
-    if now_there is not None and now_there.st_ino == inode:
-        return
+    if now_there is not None and now_there.st_ino in (inode, os.stat(old).st_ino):
+        return  # already that file (renaming a link over the same file does nothing, and leaves it behind)
     temporary = _beside(new, "link")
+    _remove(temporary)  # never copied into: a name left there may be a link to a live file
     try:
         os.link(old, temporary)
     except OSError:
@@ -380,7 +355,7 @@ def _make_room(tree: _Tree, folder: str) -> None:
     above = folder.rpartition("/")[0]
     _make_room(tree, above)
     path = f"{tree.root}/{folder}"
-    if not tree.standby:  # a new tree: nothing is there yet, unless a post-write step put it there
+    if not tree.standby:  # a new tree: nothing is there yet
         try:
             os.mkdir(path)
             tree.folders.add(folder)
@@ -469,28 +444,6 @@ def _recorded_folders(standby: Path, written: Mapping) -> Mapping[str, tuple[int
                 for folder, (modified, held) in written["folders"].items()}
     except (OSError, KeyError, TypeError, ValueError, AttributeError):
         return {}  # another tree's, or damaged: every folder is listed
-
-
-def _post_write(step: PostWrite, tree: _Tree, manifest: dict[str, dict],
-                previous: Mapping[str, dict]) -> tuple[Diagnostic, ...]:
-    """Run ``step`` unless its inputs are unchanged and its last files intact; record its files."""
-    key = step.inputs_key(manifest)
-    kept = {path: entry for path, entry in previous.items() if path.startswith(step.folder)}
-    claimed = any(path.startswith(step.folder) for path in manifest)
-    if kept and not claimed and all(entry.get("key") == key and unchanged_on_disk(f"{tree.output}/{path}", entry)
-                                    for path, entry in kept.items()):
-        for path, entry in kept.items():
-            manifest[path] = _place(tree, KeptFile(path, key), entry)
-        return ()
-    staging = Path(tree.root)
-    if not claimed:  # the step writes its folder afresh: the standby's old files go first
-        _remove(f"{tree.root}/{step.folder.rstrip('/')}")  # a symlink there is unlinked, never followed
-    warnings = tuple(step.run(staging))  # raises if files of the site already claim its folder
-    for file in sorted((staging / step.folder).rglob("*")):
-        if file.is_file():
-            path = file.relative_to(staging).as_posix()
-            manifest[path] = _place(tree, OutputFile(path, file.read_bytes(), key=key), previous.get(path))
-    return warnings
 
 
 def _remove_stale_staging(output_dir: Path) -> None:

@@ -1,7 +1,7 @@
 """Adversarial: the search page in Chromium, with tags, categories, audiences and titles
-written to run script. Pagefind's UI puts filter names and values into the page as HTML;
-whoever writes a tag must not be able to run script for everyone who follows a crafted
-``/search/?q=`` link. Each payload pushes its name onto ``window.ran`` (and any dialog is
+written to run script. Pagefind gives filter names and values as HTML (and the search page
+shows them, with titles and summaries); whoever writes a tag must not be able to run script
+for everyone who follows a crafted ``/search/?q=`` link. Each payload pushes its name onto ``window.ran`` (and any dialog is
 recorded): nothing may be pushed, and every filter reads as the text written."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from clients import CHROMIUM_FLAGS, chromium_path, missing, serve
 from conftest import MINIMAL_CONFIG, NOW, article, write_tree
 from skillsite.build import BuildOptions, build
-from skillsite.search import find_binary
+from skillsite.pagefind import find_binary
 from skillsite.templates import builtin_themes_dir
 
 
@@ -61,11 +61,11 @@ def hostile_search(tmp_path_factory):
     theme.mkdir(parents=True)
     default = (builtin_themes_dir() / "default/templates/article.html").read_text(encoding="utf-8")
     marked = default.replace("{% block content %}", "{% block content %}\n<p data-pagefind-filter=\"Author\" "
-                            "hidden>{{ article.author.title }}</p>", 1)
+                            "hidden>{% for author in article.authors %}{{ author.title }}{% endfor %}</p>", 1)
     assert marked != default
     (theme / "article.html").write_text(marked, encoding="utf-8")
     build(root, BuildOptions(now=NOW))
-    assert (root / "output/pagefind/pagefind-entry.json").is_file()
+    assert (root / "output/pagefind/shards.json").is_file()
     with serve(root / "output") as url:
         yield url
 
@@ -90,12 +90,9 @@ def _search(chromium, url: str):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.add_init_script("window.ran = []")
     page.goto(url)
-    page.wait_for_selector(".pagefind-ui__result")
-    page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
-    page.wait_for_selector(".pagefind-ui__filter-label", state="attached")
-    for summary in page.locator(".pagefind-ui__filter-name").all():  # open every filter group
-        summary.click()
-    page.wait_for_timeout(500)  # handlers of opened details, images that failed to load
+    page.wait_for_selector(".search-result")
+    page.wait_for_selector("select[data-filter]", state="attached")
+    page.wait_for_timeout(500)  # handlers of anything that got in, images that failed to load
     return page, dialogs
 
 
@@ -103,17 +100,22 @@ def _search(chromium, url: str):
 def test_no_tag_category_audience_title_or_author_runs_script_on_the_search_page(chromium, hostile_search, query):
     page, dialogs = _search(chromium, f"{hostile_search}search/?q={query}")
     assert page.evaluate("window.ran") == [] and dialogs == []
-    assert page.locator(".pagefind-ui__filter-label *").count() == 0  # text only: no element in any label
-    labels = [" ".join(text.split()) for text in page.locator(".pagefind-ui__filter-label").all_inner_texts()]
+    assert page.locator(".search-result img, .search-result svg, .search-result iframe, .search-form img").count() == 0
+    labels = [" ".join(text.split()) for text in page.locator("select[data-filter] option").all_inner_texts()]
     for written in (*TAGS, html.unescape(ENTITY_TAG), CATEGORY_TITLE, AUDIENCE_TITLE, payloads("author")[0]):
         assert any(label.startswith(" ".join(written.split()) + " (") for label in labels), (written, "\n".join(labels))
+    # the result's title and category read as written, as text
+    cards = page.locator(".search-result").all_inner_texts()
+    assert any("Interview " + payloads("title")[0] in card and CATEGORY_TITLE in card for card in cards), cards
     page.context.close()
 
 
 def test_choosing_a_hostile_filter_still_filters(chromium, hostile_search):
     page, dialogs = _search(chromium, f"{hostile_search}search/?q=interview")
-    assert page.locator(".pagefind-ui__result").count() == 2
-    page.locator(".pagefind-ui__filter-value", has_text=TAGS[0]).locator("input").check()
-    page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__result').length === 1")
+    assert page.locator(".search-result").count() == 2
+    tag = page.locator("select[data-filter='Tag']")
+    value = tag.locator("option", has_text=TAGS[0]).get_attribute("value")
+    tag.select_option(value)
+    page.wait_for_function("() => document.querySelectorAll('.search-result').length === 1")
     assert page.evaluate("window.ran") == [] and dialogs == []
     page.context.close()

@@ -79,7 +79,7 @@ def test_an_output_folder_that_is_a_symlink_stays_a_link_build_after_build(site,
         result = run_cli("build", str(root))
         assert result.exit_code == 0, result.output
         assert (root / "output").is_symlink() and os.readlink(root / "output") == str(web_root)
-        assert f"<h1>{edition}</h1>" in (web_root / "articles/a/index.html").read_text()
+        assert f">{edition}</h1>" in (web_root / "articles/a/index.html").read_text()
     assert not (root / ".output.standby").exists()  # the standby is beside the folder built into
     assert (web_root.parent / ".www.standby").is_dir()
 
@@ -94,7 +94,7 @@ def test_a_standby_left_as_a_symlink_by_an_older_build_is_replaced_not_followed(
     for edition in ("Second", "Third"):
         (root / "content/jobs/a.md").write_text(article(edition))
         assert run_cli("build", str(root)).exit_code == 0
-        assert f"<h1>{edition}</h1>" in (root / "output/articles/a/index.html").read_text()
+        assert f">{edition}</h1>" in (root / "output/articles/a/index.html").read_text()
     assert (elsewhere / "keep.txt").read_text() == "mine" and sorted(os.listdir(elsewhere)) == ["keep.txt"]
 
 
@@ -133,7 +133,7 @@ def test_without_an_exchange_builds_swap_by_two_renames_and_keep_no_standby(site
         (root / "content/jobs/a.md").write_text(article(edition))
         done = subprocess.run([sys.executable, "-c", _FORCED_FALLBACK, str(root)], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-        assert f"<h1>{edition}</h1>" in (root / "output/articles/a/index.html").read_text()
+        assert f">{edition}</h1>" in (root / "output/articles/a/index.html").read_text()
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".output")) == [".output.lock"]
 
 
@@ -153,7 +153,7 @@ def test_a_kill_between_the_two_renames_is_undone_by_the_next_build(site):
     assert tree_bytes(root / "output") == first
     (root / "content/jobs/a.md").write_text(article("Third"))
     assert run_cli("build", str(root)).exit_code == 0
-    assert "<h1>Third</h1>" in (root / "output/articles/a/index.html").read_text()
+    assert ">Third</h1>" in (root / "output/articles/a/index.html").read_text()
     assert [p.name for p in root.iterdir() if ".staging-" in p.name] == []
 
 
@@ -183,7 +183,7 @@ def test_two_sites_building_into_one_output_at_once_never_delete_each_others_sta
                 assert ("error: another build is writing into this output folder (process " in output
                         and "this one wrote nothing" in output), output
         # the output is one site, whole: every page of the one that won, nothing of the other
-        titles = {("One" if "<h1>One " in page else "Two") for path, page in
+        titles = {("One" if ">One " in page else "Two") for path, page in
                   ((p, p.read_text()) for p in shared.glob("articles/*/index.html"))}
         assert len(titles) == 1 and len(list(shared.glob("articles/*/index.html"))) == 150
         time.sleep(0.1)

@@ -81,10 +81,9 @@ def open_page(browser, url: str, width: int, scheme: str = "light", javascript: 
 
 
 def wait_for_search_results(page) -> None:
-    """Until Pagefind has shown its results: each is a placeholder ('. . .', class
-    pagefind-ui__loading) until its fragment has loaded."""
-    page.wait_for_selector(".pagefind-ui__result")
-    page.wait_for_function("() => !document.querySelector('.pagefind-ui__result .pagefind-ui__loading')")
+    """Until the search page has shown its results (search.js adds each once its fragment
+    has loaded)."""
+    page.wait_for_selector(".search-result")
 
 
 def serious_violations(page) -> list[str]:
@@ -144,7 +143,7 @@ def test_no_real_world_article_scrolls_sideways_on_a_phone(browser, corpus):
 
 def test_a_search_for_a_word_from_an_article_returns_that_article(browser, sample):
     page, errors = open_page(browser, sample.url + "search/?q=bookkeeping", DESKTOP)
-    titles = page.locator(".pagefind-ui__result-title").all_inner_texts()
+    titles = page.locator(".search-result .card-title").all_inner_texts()
     assert "Bookkeeping Basics for Freelancers and Small Traders" in titles
     assert all(not re.search(r"Latest articles|Archive|Tags", title) for title in titles)  # articles only
     assert errors == []
@@ -159,7 +158,7 @@ def test_the_header_search_box_leads_to_results(browser, sample):
     page.wait_for_url(re.compile(r"/search/\?q=networking$"))
     wait_for_search_results(page)
     assert "Building Your Network Through Professional Associations" in page.locator(
-        ".pagefind-ui__result-title").all_inner_texts()
+        ".search-result .card-title").all_inner_texts()
     assert page.input_value("#site-search-q") == "networking"
     page.screenshot(path=ARTIFACTS / f"search-header-{PHONE}-light.png", full_page=True)
     assert errors == []
@@ -167,13 +166,23 @@ def test_the_header_search_box_leads_to_results(browser, sample):
 
 
 def test_search_filters_by_category_audience_and_tag(browser, sample):
-    page, _ = open_page(browser, sample.url + "search/", DESKTOP)
+    page, errors = open_page(browser, sample.url + "search/", DESKTOP)
+    page.wait_for_selector("select[data-filter]", state="attached")
     filters = page.evaluate("""async () => {
-        const pagefind = await import(document.getElementById("site.search").dataset.bundle + "pagefind.js");
-        return await pagefind.filters(); }""")
+        const options = [...document.querySelectorAll("select[data-filter] option")];
+        const filters = {};
+        for (const option of options.filter(o => o.value)) {
+            const [, value, count] = option.textContent.match(/^(.*) \\((\\d+)\\)$/);
+            (filters[option.parentElement.dataset.filter] ??= {})[value] = Number(count);
+        }
+        return filters; }""")
     assert sorted(filters) == ["Audience", "Category", "Tag"]
     assert filters["Category"] == {"Career": 4, "Entrepreneurship": 5, "Jobs": 6}
     assert filters["Audience"]["Jobseekers"] == 7 and filters["Tag"]["Interview"] == 2  # as the articles spell it
+    page.select_option("select[data-filter='Category']", "Career")  # no words: every article in it
+    page.wait_for_function("() => document.querySelectorAll('.search-result').length === 4")
+    assert page.locator("#site\\.search-count").inner_text() == "4 articles found."
+    assert errors == []
     page.context.close()
 
 

@@ -157,7 +157,7 @@ def test_rejects_unknown_top_level_key_with_did_you_mean_and_its_line(site):
     assert (
         "site.yaml:1: error: unknown field 'titel' (did you mean 'title'?)\n"
         "  hint: fields allowed in site.yaml: against, announcement, audiences, authors, base_url, categories, content, dates_from_git, "
-        "description, feeds, language, menu, output, per_page, search, tagline, theme, timezone, title"
+        "description, feeds, language, menu, output, per_page, search, search_shards, tagline, theme, timezone, title"
     ) in errors
 
 

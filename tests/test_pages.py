@@ -132,12 +132,21 @@ def test_every_page_has_a_search_box_that_works_without_javascript(site):
     assert "<script src" not in html and "<script src" not in page(root, "")
 
 
-def test_article_text_is_marked_for_the_index_with_its_filters(site):
-    root = site({"content/jobs/a.md": article("A", tags="[cv]", audience="[employers]")})
+def test_article_text_is_marked_for_the_index_with_its_filters_and_what_results_show(site):
+    root = site({"content/jobs/a.md": article("A", tags="[cv]", audience="[employers]", summary='"In short."'),
+                 "content/jobs/b.md": article("B", lang="zh-Hans")})
     build(root, BuildOptions(now=NOW))
     html = page(root, "articles/a")
     assert html.count("data-pagefind-body") == 1 and '<article class="article" data-pagefind-body>' in html
-    assert 'data-pagefind-filter="Category">Jobs</a>' in html
+    assert 'data-pagefind-filter="Category" data-pagefind-meta="category">Jobs</a>' in html
     assert 'data-pagefind-filter="Tag">cv</a>' in html
     assert 'data-pagefind-filter="Audience">Employers</a>' in html
+    # the title is metadata (searched, weighted), not text: an excerpt never starts with it
+    assert '<h1 data-pagefind-meta="title" data-pagefind-ignore>A</h1>' in html
+    assert '<meta name="description" content="In short." data-pagefind-meta="summary[content]">' in html
+    assert 'data-pagefind-meta="date">5 March 2024</time>' in html
+    # tags and audiences are in the article's <footer>, which Pagefind leaves out of the text: metadata too
+    assert '<p class="tags" data-pagefind-meta="tags">' in html and '<p class="audience" data-pagefind-meta="audience">' in html
+    assert 'lang="zh-Hans" dir="ltr" data-pagefind-meta="lang[lang]">' in page(root, "articles/b")
+    assert "data-pagefind-meta=\"lang" not in html
     assert "data-pagefind-body" not in page(root, "") + page(root, "category/jobs")

@@ -200,9 +200,9 @@ def test_language_bn_gives_a_bangla_interface_with_bangla_dates_and_digits(site)
     html = page(root, "articles/a")
     assert html.startswith('<!DOCTYPE html>\n<html lang="bn" dir="ltr">')
     assert "মূল লেখায় যান" in html and ">মেনু<" in html  # skip link, menu
-    assert '<time datetime="2024-03-05T10:30:00+06:00">৫ মার্চ, ২০২৪</time>' in html
+    assert '<time datetime="2024-03-05T10:30:00+06:00" data-pagefind-meta="date">৫ মার্চ, ২০২৪</time>' in html
     assert "পড়তে ১ মিনিট" in html
-    assert '<div class="article-body" lang="en" dir="ltr">' in html  # the article keeps its own language
+    assert '<div class="article-body" lang="en" dir="ltr" data-pagefind-meta="lang[lang]">' in html  # the article keeps its own language
     assert "<language>bn</language>" in (root / "output/feed.xml").read_text()
     assert "Skip to the content" not in html and "min read" not in html
 

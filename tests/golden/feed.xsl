@@ -13,7 +13,7 @@
 <meta name="robots" content="noindex"/>
 <meta name="color-scheme" content="light dark"/>
 <title><xsl:value-of select="$title"/> · Feed</title>
-<link rel="stylesheet" href="/board/static/style.css?v=a7cd8d5d22"/>
+<link rel="stylesheet" href="/board/static/style.css?v=ab031fa9ff"/>
 </head>
 <body>
 <header class="site-header">
