@@ -35,7 +35,8 @@ from .report import log_warnings
 from .store import MemoryStore
 from .templates import builtin_themes_dir
 from .urls import served_path
-from .writer import OUTPUT_MARKER, PathClaims
+from .claims import PathClaims
+from .writer import OUTPUT_MARKER
 
 EVENTS_PATH = "/_skillsite/events"
 # Reloads the page when the server reports a newer build than the one the page came from.

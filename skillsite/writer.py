@@ -9,30 +9,25 @@ ones: not rewritten, their modification times kept.
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import os
 import shutil
 import stat
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
 
+from . import swap
+from .claims import PathClaims
+from .swap import STAGING_MARK
 from .digests import RACY_NS, digest
 from .lock import exclusive
 from .model import BuildFailed, Diagnostic, KeptFile, OutputFile
 from .urls import contained
 
-STAGING_MARK = ".staging-"
 STANDBY_MARK = ".standby"
 LOCK_MARK = ".lock"
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-_RENAME_SWAP = 2  # macOS's renamex_np flag
 
 
 def unchanged_on_disk(file: Path | str, recorded: dict) -> bool:
@@ -106,7 +101,7 @@ def restore_parked_output(output_dir: Path) -> None:
     if output_dir.exists() or not output_dir.parent.is_dir():
         return
     with _output_lock(output_dir):
-        _put_back_parked(output_dir)
+        swap.put_back_parked(output_dir)
 
 
 def _output_lock(output_dir: Path):
@@ -126,9 +121,9 @@ def _through_links(output_dir: Path) -> Path:
 
 def _write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previous: Mapping[str, dict],
                 standby_folders: Mapping | None) -> tuple[dict[str, dict], dict]:
-    _remove_stale_staging(output_dir)
+    swap.remove_stale_staging(output_dir)
     standby = output_dir.parent / f".{output_dir.name}{STANDBY_MARK}"
-    reuse = standby.is_dir() and not standby.is_symlink() and output_dir.is_dir() and _can_exchange(output_dir.parent)
+    reuse = standby.is_dir() and not standby.is_symlink() and output_dir.is_dir() and swap.can_exchange(output_dir.parent)
     if not reuse:
         _remove(str(standby))  # a symlink (left by an older skillsite) is unlinked, never followed
     staging = standby if reuse else Path(tempfile.mkdtemp(prefix=f".{output_dir.name}{STAGING_MARK}",
@@ -147,7 +142,7 @@ def _write_site(files: Iterable[OutputFile | KeptFile], output_dir: Path, previo
         if tree.standby:  # a reused standby still holds files of an older build; a new tree nothing else
             _remove_extras(tree, manifest)
         folders = _folders_written(tree, manifest)
-        old = _swap_in(staging, output_dir)
+        old = swap.swap_in(staging, output_dir)
         if old is not None and old != standby:
             os.rename(old, standby)  # the replaced output, kept to become the next build's
     except BaseException:
@@ -192,62 +187,6 @@ def _staged(root: str, path: str) -> str:
             raise BuildFailed([Diagnostic(path, 0, "refused to write a file outside the output folder",
                                           "this path comes from a file or name of the site; rename it")]) from None
     return f"{root}/{path}"
-
-
-class PathClaims:
-    """The paths of a site's files, each taken once. Two files at one path, or a file at a
-    path another file needs as its folder (the writer would replace the one by that folder,
-    silently), raise BuildFailed naming both."""
-
-    def __init__(self):
-        self._origins: dict[str, str] = {}  # what made each file, by path
-        self._folders: dict[str, tuple[str, str]] = {}  # each folder the files need: the first (path, origin)
-        self._alike: dict[str, str] = {}  # each path taken, file or folder, by the form hosts may fold it to
-
-    def claim(self, path: str, origin: str) -> None:
-        """Take ``path`` for a file made by ``origin``."""
-        other = self._origins.get(path)
-        if other is not None:
-            raise BuildFailed([Diagnostic(path, 0, f"two outputs would be written to '{path}': {other} and {origin}",
-                                          "rename one of them (a static file may not replace a page)")])
-        if path in self._folders:
-            self._collision(path, origin, *self._folders[path])
-        self._take_alike(path, origin)
-        self._origins[path] = origin
-        folder = path.rpartition("/")[0]
-        while folder and folder not in self._folders:  # the folders above one taken are taken already
-            if folder in self._origins:
-                self._collision(folder, self._origins[folder], path, origin)
-            self._take_alike(folder, origin, folder=True)
-            self._folders[folder] = (path, origin)
-            folder = folder.rpartition("/")[0]
-
-    def _take_alike(self, path: str, origin: str, folder: bool = False) -> None:
-        """Refuse ``path`` when a path already taken differs from it only in case or in how
-        its accents are written (NFC or NFD): a host that does not tell them apart (macOS,
-        Windows, many web hosts) keeps one of the two. Two folders may (they merge)."""
-        other = self._alike.setdefault(_folded(path), path)
-        if other == path or (folder and other not in self._origins):
-            return
-        what = self._origins[other] if other in self._origins else f"the folder of {self._folders[other][1]}"
-        looks = (" (they look the same: one writes an accented letter as one character, the other as a letter and "
-                 "an accent mark)" if unicodedata.normalize("NFC", path) == unicodedata.normalize("NFC", other) else "")
-        raise BuildFailed([Diagnostic(path, 0, f"'{path}' ({origin}) and '{other}' ({what}) differ only in capital "
-                                      f"letters or in how an accent is written{looks}: copied to a host that does not "
-                                      "tell them apart (macOS, Windows, many web hosts), one would replace the other",
-                                      "rename one of them")])
-
-    @staticmethod
-    def _collision(path: str, origin: str, inside: str, inside_origin: str) -> NoReturn:
-        raise BuildFailed([Diagnostic(path, 0, f"'{path}' would be both a file ({origin}) and the folder "
-                                      f"holding '{inside}' ({inside_origin})",
-                                      "rename one of them (a static file may not take a path the site's pages, "
-                                      "feeds or search index need)")])
-
-
-def _folded(path: str) -> str:
-    """``path`` as a case- and normalisation-insensitive file system sees it."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", path).casefold())
 
 
 def _place(tree: _Tree, file: OutputFile | KeptFile, recorded: dict | None) -> dict:
@@ -444,73 +383,3 @@ def _recorded_folders(standby: Path, written: Mapping) -> Mapping[str, tuple[int
                 for folder, (modified, held) in written["folders"].items()}
     except (OSError, KeyError, TypeError, ValueError, AttributeError):
         return {}  # another tree's, or damaged: every folder is listed
-
-
-def _remove_stale_staging(output_dir: Path) -> None:
-    """Staging folders left by a build that was killed; an output parked by a swap that was
-    interrupted is put back first."""
-    _put_back_parked(output_dir)
-    for leftover in sorted(output_dir.parent.glob(f".{output_dir.name}{STAGING_MARK}*")):
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _put_back_parked(output_dir: Path) -> None:
-    """Where there is no output folder, the one a two-rename swap parked becomes it again."""
-    if output_dir.exists():
-        return
-    for parked in sorted(output_dir.parent.glob(f".{output_dir.name}{STAGING_MARK}*-old")):
-        if parked.is_dir() and not parked.is_symlink():
-            os.rename(parked, output_dir)
-            return
-
-
-def _swap_in(staging: Path, output_dir: Path) -> Path | None:
-    """Make ``staging`` the output folder. Where the two were exchanged in one step,
-    ``staging`` now holds the old output, returned to be kept as the standby; else the old
-    output is removed and None returned."""
-    if not output_dir.exists():
-        os.rename(staging, output_dir)
-        return None
-    if _exchange(staging, output_dir):
-        return staging
-    parked = staging.with_name(staging.name + "-old")
-    os.rename(output_dir, parked)
-    try:
-        os.rename(staging, output_dir)
-    except OSError:
-        os.rename(parked, output_dir)
-        raise
-    shutil.rmtree(parked, ignore_errors=True)
-    return None
-
-
-def _can_exchange(folder: Path) -> bool:
-    """True when this system swaps two folders in one step (probed once per folder)."""
-    probe = Path(tempfile.mkdtemp(prefix=".skillsite-probe-", dir=folder))
-    try:
-        (probe / "a").mkdir()
-        (probe / "b").mkdir()
-        return _exchange(probe / "a", probe / "b")
-    finally:
-        shutil.rmtree(probe, ignore_errors=True)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one step: renameat2(RENAME_EXCHANGE) on Linux, renamex_np
-    (RENAME_SWAP) on macOS; False when the system or the file system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return False
-    if (renameat2 := getattr(libc, "renameat2", None)) is not None:
-        result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
-    elif (renamex_np := getattr(libc, "renamex_np", None)) is not None:
-        result = renamex_np(os.fsencode(first), os.fsencode(second), _RENAME_SWAP)
-    else:
-        return False
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(second))

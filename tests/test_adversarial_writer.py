@@ -103,15 +103,16 @@ def test_a_standby_left_as_a_symlink_by_an_older_build_is_replaced_not_followed(
 _KILLED_BETWEEN_RENAMES = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
+    import skillsite.swap as swap
     import skillsite.writer as writer
-    writer._exchange = lambda first, second: False  # as on a system or file system without it
+    swap.exchange = lambda first, second: False  # as on a system or file system without it
     output = Path(sys.argv[1]).resolve() / "output"
     rename = os.rename
     def rename_then_die(source, target):
         rename(source, target)
         if Path(source) == output:  # the live output was just parked; the new one is not in yet
             os.kill(os.getpid(), signal.SIGKILL)
-    writer.os.rename = rename_then_die
+    swap.os.rename = rename_then_die
     from skillsite.cli import main
     sys.argv = ["skillsite", "build", sys.argv[1]]
     main()
@@ -119,8 +120,8 @@ _KILLED_BETWEEN_RENAMES = textwrap.dedent("""
 
 _FORCED_FALLBACK = textwrap.dedent("""
     import sys
-    import skillsite.writer as writer
-    writer._exchange = lambda first, second: False
+    import skillsite.swap as swap
+    swap.exchange = lambda first, second: False
     from skillsite.cli import main
     sys.argv = ["skillsite", "build", *sys.argv[1:]]
     main()
