@@ -68,7 +68,7 @@ def test_search_results_start_within_the_first_600_px_on_a_phone(browser, sample
     url, _ = sample
     page = _page(browser, url + "search/?q=interview")
     wait_for_search_results(page)
-    top = _top(page, ".pagefind-ui__result")
+    top = _top(page, ".search-result")
     page.context.close()
     assert top < 600, top
 

@@ -66,6 +66,8 @@ def file_for(output: Path, site_path: str) -> Path:
 _SEARCH_FORM = re.compile(r'<form class="site-search" role="search" action="/search/" method="get">\s*'
                           r'<label [^<>]*>[^<>]*</label>\s*<input [^<>]*name="q"[^<>]*>\s*'
                           r'<button type="submit">Search</button>\s*</form>')
+_SEARCH_PAGE_FORM = re.compile(r'<form class="search-form" role="search" action="/search/" method="get">.*?</form>'
+                               r'|<button class="search-more" type="button" id="site\.search-more" hidden>[^<>]*</button>', re.S)
 _JSON_LD = re.compile(r'<script type="application/ld\+json">[^<]*</script>')
 _SEARCH_SCRIPT = re.compile(r'<script src="/static/search\.js\?v=[0-9a-f]{10}" defer></script>')
 
@@ -73,11 +75,12 @@ _SEARCH_SCRIPT = re.compile(r'<script src="/static/search\.js\?v=[0-9a-f]{10}" d
 def without_theme_scripts(path: Path, output: Path) -> str:
     """A page without what the theme itself puts there on purpose: the header's search box
     (a plain GET form to /search/), JSON-LD data blocks (which never run, and hold no '<':
-    see views.json_ld), and on the search page only, the theme's own search.js."""
+    see views.json_ld), and on the search page only, the theme's own search.js, its search form and its "More
+    results" button."""
     html = path.read_text(encoding="utf-8")
     html = _JSON_LD.sub("", _SEARCH_FORM.sub("", html, count=1))
     if path == output / "search" / "index.html":
-        html = _SEARCH_SCRIPT.sub("", html, count=1)
+        html = _SEARCH_PAGE_FORM.sub("", _SEARCH_SCRIPT.sub("", html, count=1), count=2)
     return html
 
 
@@ -142,4 +145,4 @@ def test_every_real_world_article_publishes_and_keeps_every_promise(corpus_site)
 def test_right_to_left_articles_carry_their_language_and_direction(corpus_site):
     build(corpus_site, BuildOptions(now=NOW))
     page = (corpus_site / "output/articles/legal-ar/index.html").read_text(encoding="utf-8")
-    assert '<h1 lang="ar" dir="rtl">' in page and '<div class="article-body" lang="ar" dir="rtl">' in page
+    assert '<h1 lang="ar" dir="rtl" ' in page and '<div class="article-body" lang="ar" dir="rtl" ' in page

@@ -218,18 +218,18 @@ def served(site):
 def test_serve_shows_drafts_rebuilds_on_save_and_signals_a_reload(served):
     root, server = served
     status, page = server.get("articles/a/")
-    assert status == 200 and "<h1>First title</h1>" in page and "EventSource" in page
+    assert status == 200 and ">First title</h1>" in page and "EventSource" in page
     assert "Draft" in server.get("articles/wip/")[1]
     path = root / "content/jobs/a.md"
     started = time.monotonic()
     signal = server.next_reload(lambda: path.write_text(article("Second title", "Second body.\n")))
     assert signal.startswith("data: ") and time.monotonic() - started < 15
-    assert "<h1>Second title</h1>" in server.get("articles/a/")[1]
+    assert ">Second title</h1>" in server.get("articles/a/")[1]
     # later saves are read alone (the watcher says what changed); a new file is found too
     server.next_reload(lambda: path.write_text(article("Third title", "Third body.\n")))
-    assert "<h1>Third title</h1>" in server.get("articles/a/")[1]
+    assert ">Third title</h1>" in server.get("articles/a/")[1]
     server.next_reload(lambda: (root / "content/jobs/b.md").write_text(article("Another one")))
-    assert "<h1>Another one</h1>" in server.get("articles/b/")[1]
+    assert ">Another one</h1>" in server.get("articles/b/")[1]
     assert not (root / "output").exists()  # serving never writes the output folder
 
 
@@ -241,7 +241,7 @@ def test_serve_shows_errors_in_the_browser_and_recovers_when_fixed(served):
     assert status == 500 and "content/jobs/a.md:5: error: category: &#x27;jbos&#x27;" in page
     assert server.process.poll() is None  # still serving
     server.next_reload(lambda: path.write_text(article("Fixed")))
-    assert "<h1>Fixed</h1>" in server.get("articles/a/")[1]
+    assert ">Fixed</h1>" in server.get("articles/a/")[1]
 
 
 def test_the_site_workflow_checks_pull_requests_and_publishes_main_hourly():
