@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .addresses import IMAGE_SUFFIXES, LinkTargets, UrlRewriter, addresses_by_line  # noqa: F401 (asked for here)
+from .addresses import LinkTargets, UrlRewriter, addresses_by_line
 from .bodyhazards import body_hazards
 from .bounds import cost_problem
 from .embeds import embed_videos

@@ -104,7 +104,6 @@ _KILLED_BETWEEN_RENAMES = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
     import skillsite.swap as swap
-    import skillsite.writer as writer
     swap.exchange = lambda first, second: False  # as on a system or file system without it
     output = Path(sys.argv[1]).resolve() / "output"
     rename = os.rename

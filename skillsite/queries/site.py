@@ -10,7 +10,7 @@ from datetime import datetime
 
 from ..config import SiteConfig
 from ..inputs import CLOCK, OPTIONS
-from ..markdown import IMAGE_SUFFIXES, LinkTargets
+from ..addresses import IMAGE_SUFFIXES, LinkTargets
 from ..model import Diagnostic, Pager, Place, Placement, Structure
 from ..query import Query
 from ..spellings import spelling_clashes
