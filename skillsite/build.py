@@ -25,7 +25,7 @@ from .queries.content import ARTICLE_FILES, ARTICLE, BODY, CARD, CONFIG, DOCUMEN
 from .queries.contract import PUBLISHED, ContractSite
 from .outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE
 from .queries.images import VERSION_FILE, VERSIONS
-from .queries.outputs import (ARTICLE_IMAGES, ARTICLE_PROBLEMS, CHANNELS, FEED, IMAGE_FILE, IMAGES, IS_PUBLISHED,
+from .queries.outputs import (ARTICLE_IMAGES, ARTICLE_PROBLEMS, CHANNELS, FEED, FEED_ITEM, IMAGE_FILE, IMAGES, IS_PUBLISHED,
                               PROBLEMS, REDIRECT_MAP, ROBOTS, ROBOTS_FILE, SITEMAP, SITEMAP_FILE,
                               STATIC_FILE, feed_paths)
 from .queries.pages import PAGE, PAGE_LIST
@@ -140,7 +140,10 @@ def build(site_dir: Path, options: BuildOptions = BuildOptions()) -> BuildResult
                                  len(written), 0.0, held_back(db.get(PUBLICATION)), (*warnings, *search_warnings),
                                  tuple(db.log))
         finally:
-            db.end()  # what was read and made stays valid, a failed build's too (unless a computation raised)
+            try:
+                db.end()  # what was read and made stays valid, a failed build's too (unless a computation raised)
+            finally:
+                db.store.close()  # now, not when collected: a connection left open holds the file's locks
     return replace(result, seconds=time.perf_counter() - started)
 
 
@@ -192,7 +195,7 @@ def forget_gone(db: Database) -> None:
     names = db.get(PAGE_LIST)
     for query, args in ((DOCUMENT, articles), (PLACEMENT, articles), (ARTICLE_PROBLEMS, articles),
                         (IS_PUBLISHED, articles), (BODY, published), (ARTICLE, published), (CARD, published),
-                        (ARTICLE_IMAGES, published), (IMAGE_FILE, db.get(IMAGES)), (VERSION_FILE, db.get(VERSIONS)),
+                        (ARTICLE_IMAGES, published), (FEED_ITEM, published), (IMAGE_FILE, db.get(IMAGES)), (VERSION_FILE, db.get(VERSIONS)),
                         (PUBLISHED, published), (PLACE, db.get(STRUCTURE).order), (PAGE, names),
                         (LISTING, listings(names)), (STATIC_FILE, db.get(STATIC).files),
                         (FEED, [path for channel in db.get(CHANNELS) for path in feed_paths(channel)])):

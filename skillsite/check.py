@@ -61,7 +61,10 @@ def check_site(site_dir: Path, now: datetime, against: str | None = None) -> Che
         return CheckResult(tuple(found), len(names), held_back(select_published(placements, passed.__contains__)),
                            undeclared(by_key(config.authors), placements))
     finally:
-        db.end()
+        try:
+            db.end()
+        finally:
+            db.store.close()
 
 
 def as_github_annotation(diagnostic: Diagnostic) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import jinja2
+import jinja2.bccache
 
 from .config import SiteConfig
 from .model import BuildFailed, Diagnostic
@@ -54,6 +55,30 @@ class _Sources(jinja2.BaseLoader):
         return sorted(self._sources)
 
 
+class _CompiledInProcess(jinja2.BytecodeCache):
+    """Compiled templates kept by this process (jinja2 checks each against its source's
+    checksum): a long-lived process (serve, a test run) compiles a template once, not once
+    per build. Bounded: the oldest go first."""
+
+    LIMIT = 256
+
+    def __init__(self):
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled.pop(bucket.key, None)
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+        while len(self._compiled) > self.LIMIT:
+            del self._compiled[next(iter(self._compiled))]
+
+
+_COMPILED = _CompiledInProcess()
+
+
 def make_environment(sources: Mapping[str, tuple[str, str | None]]) -> jinja2.Environment:
     """The Environment every page is rendered with; ``sources``: template name -> (file, text)."""
     return jinja2.Environment(
@@ -64,6 +89,7 @@ def make_environment(sources: Mapping[str, tuple[str, str | None]]) -> jinja2.En
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_COMPILED,
     )
 
 

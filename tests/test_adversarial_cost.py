@@ -47,6 +47,7 @@ REFUSED = {  # shape: (body, the error expected, at this line of the body)
 }
 BUILT = {
     "4 MB of one line": _padded(""),
+    "500,000 different words": _padded(" ".join(f"w{number}" for number in range(500_000))),
     "list items": _fill("- " + "a" * 160 + "\n", LINES),
     "table rows": "| a | b |\n|---|---|\n" + _fill("| " + "a" * 78 + " | " + "b" * 78 + " |\n", LINES - 2),
     "headings": _padded("## H\n" * LINES),

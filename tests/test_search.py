@@ -126,6 +126,20 @@ def test_an_edit_re_indexes_only_the_shard_of_its_article_and_the_index_is_a_cle
     assert index == {path: content for path, content in tree_bytes(clean).items() if path.startswith(BUNDLE)}
 
 
+def test_a_very_long_article_is_found_by_its_beginning_and_end_with_its_tags(site, pagefind):
+    # Pagefind's time grows with a page's text (600,000 different words: 16 s), so it is
+    # given each page's tags and the text of its first and last 80,000 characters only
+    middle = " ".join(f"middle{number}" for number in range(40_000))
+    root = site({"content/jobs/long.md": article("Long", f"Opening zanzibarite words.\n\n{middle}\n\nClosing quokkaite.\n",
+                                                tags="[Interviews]")})
+    build(root, BuildOptions(now=NOW))
+    fragments = b"".join(gzip.decompress(content) for path, content in tree_bytes(root / "output").items()
+                         if "/fragment/" in path)
+    assert b"zanzibarite" in fragments and b"quokkaite" in fragments
+    assert b"middle0 " in fragments and b"middle39999" in fragments and b"middle20000" not in fragments
+    assert merged_filters(search_index(root / "output"))["Tag"] == {"Interviews": 1}
+
+
 def test_a_cold_build_indexes_its_shards_in_several_processes(sample_site, tmp_path, pagefind, monkeypatch):
     # the real binary, behind a script that notes which process started it
     log = tmp_path / "parents.log"

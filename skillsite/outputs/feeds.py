@@ -28,7 +28,7 @@ STYLESHEET = "feed.xsl"
 """The stylesheet that shows the RSS and Atom feeds to a browser (outputs/pages.py makes it)."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # nh3 output is canonical: a raw '<' always opens a tag and '>' never occurs in values.
-_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_LINKING_TAG = re.compile(r'<[a-zA-Z][^>]*\s(?:href|src|cite)="[^>]*>')  # a tag with a URL: few of all tags
 _URL_ATTRIBUTE = re.compile(r'\s(href|src|cite)="([^"]*)"')
 # What XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/F).
 # The loader removes them from the files with a warning; YAML escapes such as "\x01" in a
@@ -98,7 +98,8 @@ def channels(config: SiteConfig, structure: Structure, texts) -> Iterator[Channe
 
 
 Item = tuple[Article, str]
-"""A feed item: the article and its body's HTML."""
+"""A feed item: the article and its content (``item_content``: made once, whatever the
+number of feeds that carry it)."""
 
 
 def feed_file(config: SiteConfig, channel: Channel, kind: FeedFormat, items: Sequence[Item]) -> bytes:
@@ -122,7 +123,7 @@ def absolute_links(html: str, page_url: str) -> str:
     def fix_attribute(match: re.Match) -> str:
         url = urljoin(page_url, html_lib.unescape(match[2]))
         return f' {match[1]}="{html_lib.escape(url)}"'
-    return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(fix_attribute, tag[0]), html)
+    return _LINKING_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(fix_attribute, tag[0]), html)
 
 
 def item_content(config: SiteConfig, article: Article, html: str) -> str:
@@ -169,7 +170,7 @@ def _feedgen(config: SiteConfig, channel: Channel, kind: FeedFormat, items: Sequ
         feed.image(logo, title=feed_text(channel.title), link=site_url(config, channel.folder))
         feed.icon(logo)
     zone = config.zone
-    for article, html in items:
+    for article, content in items:
         meta = article.meta
         entry = feed.add_entry(order="append")
         entry.id(article.guid)
@@ -186,7 +187,7 @@ def _feedgen(config: SiteConfig, channel: Channel, kind: FeedFormat, items: Sequ
         summary = feed_text(article.summary or meta.title)
         entry.description(html_lib.escape(summary, quote=False))  # RSS readers take <description> as HTML
         entry.summary(summary)  # Atom's <summary> is text
-        entry.content(item_content(config, article, html), type="html")
+        entry.content(content, type="html")
     return feed
 
 
@@ -199,20 +200,20 @@ def json_feed(config: SiteConfig, channel: Channel, items: Sequence[Item]) -> by
         "home_page_url": site_url(config, channel.folder),
         "feed_url": site_url(config, channel.folder + JSON_FEED.name),
         "language": config.language,
-        "items": [_json_item(config, article, html) for article, html in items],
+        "items": [_json_item(config, article, content) for article, content in items],
     }
     if config.feeds.logo:
         document["icon"] = document["favicon"] = site_url(config, config.feeds.logo)
     return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def _json_item(config: SiteConfig, article: Article, html: str) -> dict:
+def _json_item(config: SiteConfig, article: Article, content: str) -> dict:
     meta, zone = article.meta, config.zone
     item = {
         "id": article.guid,
         "url": site_url(config, article.path),
         "title": feed_text(meta.title),
-        "content_html": item_content(config, article, html),
+        "content_html": content,
         "summary": feed_text(article.summary or meta.title),
         "date_published": meta.date.astimezone(zone).isoformat(),
         "date_modified": article.last_modified.astimezone(zone).isoformat(),

@@ -11,7 +11,7 @@ from ..inputs import OPTIONS, InputProblem, read_input
 from ..standalone import page_path
 from ..links import dead_links, exists_in
 from ..model import Diagnostic
-from ..outputs.feeds import FEED_FORMATS, Channel, channels, feed_file
+from ..outputs.feeds import FEED_FORMATS, Channel, channels, feed_file, item_content
 from ..outputs.pages import split_name
 from ..outputs.redirects import REDIRECT_MAP as REDIRECT_MAP_FILE, redirect_map
 from ..outputs.sitemap import robots, sitemap
@@ -49,6 +49,18 @@ def feed_paths(channel: Channel) -> list[str]:
     return [channel.folder + kind.name for kind in FEED_FORMATS]
 
 
+def _feed_item(ask, source: str) -> str | None:
+    article, body = ask.get(ARTICLE, source), ask.get(BODY, source)
+    if article is None or body is None:  # gone, or in error now (a change reached its memo)
+        return None
+    return item_content(ask.get(CONFIG), article, originals_only(body.html))
+
+
+FEED_ITEM = Query("feed-item", 23, _feed_item)
+"""An article's content in the feeds (absolute links; the original of each image): made
+once per build for all the feeds that carry it, and kept as its digest only."""
+
+
 def _feed(ask, path: str) -> bytes:
     folder, _, name = path.rpartition("/")
     folder = f"{folder}/" if folder else ""
@@ -57,7 +69,7 @@ def _feed(ask, path: str) -> bytes:
     items = []
     for slug in channel.articles:
         source = ask.get(PLACE, slug).source_path
-        items.append((ask.get(ARTICLE, source), originals_only(ask.get(BODY, source).html)))  # feeds carry the original
+        items.append((ask.get(ARTICLE, source), ask.get(FEED_ITEM, source)))
     return feed_file(ask.get(CONFIG), channel, kind, items)
 
 
@@ -245,5 +257,5 @@ def _problems(ask, _: str) -> Problems:
 PROBLEMS = Query("problems", 30, _problems, Problems)
 """Every problem a build finds."""
 
-QUERIES = (CHANNELS, CHANNEL, FEED, SITEMAP, ROBOTS, REDIRECT_MAP, ARTICLE_IMAGES, IMAGES, IMAGE_FILE, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
+QUERIES = (CHANNELS, CHANNEL, FEED_ITEM, FEED, SITEMAP, ROBOTS, REDIRECT_MAP, ARTICLE_IMAGES, IMAGES, IMAGE_FILE, STATIC_FILE, PATHS, UNREADABLE, EXISTS, IS_PUBLISHED,
            ARTICLE_PROBLEMS, PAGE_PROBLEMS, PROBLEMS, *images.QUERIES)

@@ -17,7 +17,8 @@ from ..outputs.pages import page_name
 from ..pagefind import INSTALL_HINT, PagefindFailed, binary_identity, index_pages
 from ..pagefind_format import FormatChanged, settle
 from ..query import TOP, Query
-from ..search import BUNDLE, SCRIPT, SHARD_LIST, Member, Shard, ShardIndex, language_of, plan, shard_files, shard_list
+from ..search import (BUNDLE, SCRIPT, SHARD_LIST, Member, Shard, ShardIndex, indexed_page, language_of, plan,
+                      shard_files, shard_list)
 from ..site import feed_guid
 from ..urls import article_path
 from .content import CONFIG, DOCUMENT, PLACEMENT, RULES
@@ -99,7 +100,7 @@ def _index(ask, shard_id: str) -> ShardIndex:
     for name, url in shard.pages:
         page = ask.get(PAGE, name)
         if isinstance(page, bytes):  # a template's error is the build's, reported with the page
-            pages.append((url, page.decode("utf-8")))
+            pages.append((url, indexed_page(page.decode("utf-8"))))
     try:
         return ShardIndex(shard_files(shard, settle(index_pages(pages, shard.language, shard.chunk))))
     except (PagefindFailed, FormatChanged) as failure:
