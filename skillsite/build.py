@@ -33,7 +33,7 @@ from .queries.site import LISTING, PLACE, PUBLICATION, STRUCTURE, TAXONOMIES
 from .queries.theme import STATIC
 from .query import Database
 from .outputs.pages import split_name
-from .queries.search import search_files, search_warnings as index_warnings
+from .queries.search import index_shards, search_files, search_warnings as index_warnings
 from .site import HeldBack, held_back
 from .store import CACHE_DIR, MemoryStore, SqliteStore
 from .writer import output_marker, refuse_dangerous_output, restore_parked_output, unchanged_on_disk, write_site
@@ -264,6 +264,7 @@ def output_files(db: Database, known) -> Iterator[OutputFile | KeptFile]:
     static files, the search index, the output marker. A file the output holds already
     (``known(path, digest)``) comes as a KeptFile, never made again."""
     names = db.get(PAGE_LIST)
+    index_shards(db)  # first: the article pages a shard renders are then written as it made them
     yield from _files(db, PAGE, names, known, lambda name: split_name(name)[::-1])
     feeds = [path for channel in db.get(CHANNELS) for path in feed_paths(channel)]
     yield from _files(db, FEED, feeds, known, lambda path: (path, _feed_origin(path)))

@@ -123,6 +123,22 @@ SEARCH_FILES = Query("search-files", TOP + 2, _listing, tuple[tuple[tuple[str, s
 QUERIES = (PAGEFIND, SEARCH_MEMBER, SEARCH_PLAN, SHARD, SEARCH_SCRIPT, SEARCH_LIST, SEARCH_INDEX, SEARCH_FILES)
 
 
+def index_shards(db) -> list[str]:
+    """Make current every shard of the index (those a change reached, in worker processes
+    where there are several): the shards in the order written. Asked before the pages are
+    written, so that the pages a shard renders are written from its memos, not rendered
+    again."""
+    if not db.get(CONFIG).search or db.get(PAGEFIND).startswith(_MISSING):
+        return []
+    structure = db.get(STRUCTURE)
+    db.retain(SEARCH_MEMBER, [structure.places[slug].source_path for slug in structure.order])
+    shards = [shard.id for shard in db.get(SEARCH_PLAN)]
+    for query in (SHARD, SEARCH_INDEX, SEARCH_FILES):
+        db.retain(query, shards)
+    db.prefetch(SEARCH_INDEX, shards)
+    return shards
+
+
 def search_files(db, known) -> Iterator[OutputFile | KeptFile]:
     """The search index's files, in the order written: Pagefind's script, the list of
     shards, each shard's files. The shards a change reached are indexed first, together
@@ -143,12 +159,7 @@ def search_files(db, known) -> Iterator[OutputFile | KeptFile]:
             yield KeptFile(path, file_digest, ORIGIN)
         elif content := db.get(query):
             yield OutputFile(path, content, ORIGIN)
-    structure = db.get(STRUCTURE)
-    db.retain(SEARCH_MEMBER, [structure.places[slug].source_path for slug in structure.order])
-    shards = [shard.id for shard in db.get(SEARCH_PLAN)]
-    for query in (SHARD, SEARCH_INDEX, SEARCH_FILES):
-        db.retain(query, shards)
-    db.prefetch(SEARCH_INDEX, shards)
+    shards = index_shards(db)
     for shard in shards:
         listing, problem = db.get(SEARCH_FILES, shard)
         if problem:
