@@ -198,6 +198,12 @@ def serve_command(site_dir: Path, port: int, future: bool) -> None:
     except OSError as exc:
         _fail(BuildFailed([Diagnostic("skillsite serve", 0, f"cannot serve on port {port}: {exc.strerror}",
                                       "choose another port with --port")], 2))
+    # Stopped (Ctrl+C): at once, whatever a rebuild in the watcher's thread is doing (its
+    # workers, a Pagefind process), which Python's exit would otherwise wait for; serve
+    # writes nothing that needs finishing (its site is in memory)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @main.command("import")

@@ -89,6 +89,7 @@ class ServeProcess:
     serves: ``url``; ``log``: every line it has written, read as they come."""
 
     def __init__(self, command: list[str], **popen):
+        popen["env"] = {**popen.get("env", os.environ), "PYTHONFAULTHANDLER": "1"}  # stacks on SIGABRT (interrupt)
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, **popen)
         self.log: list[str] = []
         deadline = time.monotonic() + 60
@@ -107,9 +108,16 @@ class ServeProcess:
         raise AssertionError("serve did not start: " + "".join(self.log))
 
     def interrupt(self) -> int:
-        """Ctrl+C, as serve's first line says; its exit code."""
+        """Ctrl+C, as serve's first line says; its exit code. Not stopped within 30 s: its
+        threads' stacks (faulthandler, on SIGABRT) and its log, in the failure."""
         self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=30)
+        try:
+            code = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=10)
+            self._reader.join(timeout=10)
+            raise AssertionError("serve did not stop on Ctrl+C within 30 s:\n" + "".join(self.log)) from None
         self._reader.join(timeout=10)
         return code
 

@@ -99,8 +99,9 @@ def _index(ask, shard_id: str) -> ShardIndex:
     pages = []
     for name, url in shard.pages:
         page = ask.get(PAGE, name)
-        if isinstance(page, bytes):  # a template's error is the build's, reported with the page
-            pages.append((url, indexed_page(page.decode("utf-8"))))
+        if not isinstance(page, bytes):  # a template's error: the build fails with it, so no other page is rendered
+            return ShardIndex(())
+        pages.append((url, indexed_page(page.decode("utf-8"))))
     try:
         return ShardIndex(shard_files(shard, settle(index_pages(pages, shard.language, shard.chunk))))
     except (PagefindFailed, FormatChanged) as failure:
