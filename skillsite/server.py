@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -370,6 +371,10 @@ def serve(site_dir: Path, port: int, options: BuildOptions, log: Callable[[str],
     port = handler.port = server.server_address[1]
     preview = Preview(site_dir, replace(options, base_url=f"http://127.0.0.1:{port}/"), log)
     handler.preview = preview
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl+C stops serve even where it was started with SIGINT ignored (in the background
+        # by a script or a CI runner, which Python would otherwise leave as it is)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     stop = threading.Event()
     preview.start(stop)
     log(f"Serving {printable(str(site_dir))} on http://127.0.0.1:{port}/ (drafts shown; Ctrl+C to stop)")

@@ -285,3 +285,14 @@ def test_serve_shows_warnings_in_the_terminal_and_in_a_banner_and_says_what_a_sa
         assert "skillsite-warnings" not in page  # no warnings: no banner
     finally:
         served.stop()
+
+
+def test_serve_started_in_the_background_by_a_script_still_stops_on_ctrl_c(site):
+    # a background job of a script (or a CI runner's step) starts with SIGINT ignored, and
+    # Python keeps that: serve would go on serving after Ctrl+C (seen in CI, waiting 30 s)
+    import signal
+    root = site({"content/jobs/a.md": article("A", "Text.\n")})
+    served = ServeProcess([sys.executable, "-m", "skillsite", "serve", str(root), "--port", "0"],
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert served.interrupt() == 0
+    assert served.log[-1] == "Stopped.\n"
