@@ -376,9 +376,9 @@ def serve(site_dir: Path, port: int, options: BuildOptions, log: Callable[[str],
         # by a script or a CI runner, which Python would otherwise leave as it is)
         signal.signal(signal.SIGINT, signal.default_int_handler)
     stop = threading.Event()
-    preview.start(stop)
-    log(f"Serving {printable(str(site_dir))} on http://127.0.0.1:{port}/ (drafts shown; Ctrl+C to stop)")
-    try:
+    try:  # from the first build on, Ctrl+C (even the instant the line below is written) says Stopped.
+        preview.start(stop)
+        log(f"Serving {printable(str(site_dir))} on http://127.0.0.1:{port}/ (drafts shown; Ctrl+C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:
         log("Stopped.")
