@@ -160,7 +160,7 @@ def search_files(db, known) -> Iterator[OutputFile | KeptFile]:
             yield KeptFile(path, file_digest, ORIGIN)
         elif content := db.get(query):
             yield OutputFile(path, content, ORIGIN)
-    shards = index_shards(db)
+    shards = [shard.id for shard in db.get(SEARCH_PLAN)]  # made current by index_shards, before the pages
     for shard in shards:
         listing, problem = db.get(SEARCH_FILES, shard)
         if problem:
