@@ -133,11 +133,16 @@ def index_shards(db) -> list[str]:
         return []
     structure = db.get(STRUCTURE)
     db.retain(SEARCH_MEMBER, [structure.places[slug].source_path for slug in structure.order])
-    shards = [shard.id for shard in db.get(SEARCH_PLAN)]
+    shards = shard_ids(db)
     for query in (SHARD, SEARCH_INDEX, SEARCH_FILES):
         db.retain(query, shards)
     db.prefetch(SEARCH_INDEX, shards)
     return shards
+
+
+def shard_ids(db) -> list[str]:
+    """The index's shards, in the order written."""
+    return [shard.id for shard in db.get(SEARCH_PLAN)]
 
 
 def search_files(db, known) -> Iterator[OutputFile | KeptFile]:
@@ -160,8 +165,7 @@ def search_files(db, known) -> Iterator[OutputFile | KeptFile]:
             yield KeptFile(path, file_digest, ORIGIN)
         elif content := db.get(query):
             yield OutputFile(path, content, ORIGIN)
-    shards = [shard.id for shard in db.get(SEARCH_PLAN)]  # made current by index_shards, before the pages
-    for shard in shards:
+    for shard in shard_ids(db):  # made current by index_shards, before the pages
         listing, problem = db.get(SEARCH_FILES, shard)
         if problem:
             continue  # said by search_warnings
