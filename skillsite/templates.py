@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import jinja2
 import jinja2.bccache
+from jinja2 import nodes
 
 from .config import SiteConfig
 from .model import BuildFailed, Diagnostic
@@ -91,6 +92,45 @@ def make_environment(sources: Mapping[str, tuple[str, str | None]]) -> jinja2.En
         auto_reload=False,
         bytecode_cache=_COMPILED,
     )
+
+
+_LOOP_HINT = ("include, extend or import another template here: this one leads back to itself (the values "
+              "templates receive are listed in skillsite/views.py)")
+
+
+def template_loops(env: jinja2.Environment, sources: Mapping[str, tuple[str, str | None]]) -> dict[str, Diagnostic]:
+    """Of each template whose rendering runs into a loop of includes, extends or imports (a
+    template that leads back to itself, directly or through others), the error at the line
+    where the loop starts. Found before rendering: jinja would go round until Python's
+    recursion limit, minutes on a large site."""
+    edges: dict[str, list[tuple[str, int]]] = {}
+    for name, (filename, text) in sources.items():
+        try:
+            tree = env.parse(text, name, filename) if text is not None else None
+        except jinja2.TemplateSyntaxError:
+            tree = None  # reported when a page renders it
+        found = tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)) if tree else ()
+        edges[name] = [(node.template.value, node.lineno) for node in found
+                       if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str)]
+
+    def reached(start: str) -> set[str]:
+        seen, todo = set(), [target for target, _ in edges.get(start, ())]
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(target for target, _ in edges.get(name, ()))
+        return seen
+
+    reach = {name: reached(name) for name in edges}
+    looping: dict[str, Diagnostic] = {}
+    for name in sorted(edges):
+        if name in reach[name]:
+            line = next(line for target, line in edges[name] if target == name or name in reach.get(target, ()))
+            looping[name] = Diagnostic(sources[name][0], line,
+                                       "template error: templates include or call each other without end", _LOOP_HINT)
+    return {name: looping[name] if name in looping else looping[min(reach[name] & looping.keys())]
+            for name in edges if name in looping or reach[name] & looping.keys()}
 
 
 def template_problem(exc: Exception) -> Diagnostic | None:

@@ -12,7 +12,7 @@ from ..views import Views
 from .content import ARTICLE, BODY, CARD, CONFIG
 from .site import FRONT_PAGE, LISTING, PLACE, STRUCTURE, TAXONOMIES, TERM_NAMES
 from .standalone import PAGE_BODY, PAGE_DOCUMENT, STANDALONE_PAGES
-from .theme import ASSETS, TEMPLATES, TRANSLATIONS, environment
+from .theme import ASSETS, TEMPLATES, TRANSLATIONS, environment, template_loop
 
 
 def _page_list(ask, _: str) -> tuple[str, ...]:
@@ -102,7 +102,11 @@ def _page(ask, name: str) -> bytes | Diagnostic:
     data.front_page = lambda: ask.get(FRONT_PAGE)
     data.standalone = lambda slug: _standalone(ask, slug)
     data.channels = lambda: _channels(ask)
-    env = environment(ask.get(TEMPLATES))
+    templates = ask.get(TEMPLATES)
+    loop = template_loop(templates, template)
+    if loop is not None:
+        return loop
+    env = environment(templates)
     # a template's error is a value, not a raise: the page is made again once the template is fixed
     return render_or_problem(lambda: render_page(env, template, page_values(data, template, path)))
 

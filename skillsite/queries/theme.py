@@ -14,7 +14,7 @@ from ..inputs import TREE, InputProblem, read_input
 from ..model import Diagnostic
 from ..outputs.static import THEME_ASSETS, asset_url, choose_static
 from ..query import Query
-from ..templates import make_environment, missing_theme, theme_candidates
+from ..templates import make_environment, missing_theme, template_loops, theme_candidates
 from .content import CONFIG
 
 
@@ -78,16 +78,27 @@ def _templates(ask, _: str) -> Templates:
 
 TEMPLATES = Query("templates", 3, _templates, Templates)
 
-_environments: dict[int, tuple[Templates, jinja2.Environment]] = {}
+_environments: dict[int, tuple[Templates, jinja2.Environment, dict[str, Diagnostic]]] = {}
+
+
+def _made(templates: Templates) -> tuple[Templates, jinja2.Environment, dict[str, Diagnostic]]:
+    """The compiled templates and their loops, made once per process for one value of TEMPLATES."""
+    made = _environments.get(id(templates))
+    if made is None or made[0] is not templates:
+        _environments.clear()
+        env = make_environment(templates.sources)
+        made = _environments[id(templates)] = (templates, env, template_loops(env, templates.sources))
+    return made
 
 
 def environment(templates: Templates) -> jinja2.Environment:
     """The compiled templates, made once per process for one value of TEMPLATES."""
-    made = _environments.get(id(templates))
-    if made is None or made[0] is not templates:
-        _environments.clear()
-        made = _environments[id(templates)] = (templates, make_environment(templates.sources))
-    return made[1]
+    return _made(templates)[1]
+
+
+def template_loop(templates: Templates, template: str) -> Diagnostic | None:
+    """The loop of includes rendering ``template`` would run into (templates.template_loops)."""
+    return _made(templates)[2].get(template)
 
 
 @dataclass(frozen=True, slots=True)
