@@ -112,3 +112,18 @@ def test_the_longest_names_allowed_build(site):
     assert result.exit_code == 0, result.output
     assert (root / "output" / "tag" / tag / "index.html").is_file()
     assert (root / "output" / "articles" / slug / "index.html").is_file()
+
+
+def test_a_loop_through_another_template_is_named_where_it_starts_before_any_page_renders(sample_site):
+    templates = sample_site / "themes/default/templates"
+    templates.mkdir(parents=True)
+    (templates / "partial.html").write_text("<p>\n{% include 'other.html' %}\n</p>\n")
+    (templates / "other.html").write_text("{% include 'partial.html' %}\n")
+    (templates / "article.html").write_text('{% extends "base.html" %}\n{% block content %}\n'
+                                            '{% include "partial.html" %}\n{% endblock %}\n')
+    result = run_cli("build", str(sample_site))
+    assert result.exit_code == 1, result.output
+    # the first template of the loop by name, at its include: fixing either line ends it
+    assert ("themes/default/templates/other.html:1: error: template error: templates include or call each other "
+            "without end") in result.output
+    assert "leads back to itself" in result.output
